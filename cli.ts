@@ -1,0 +1,11 @@
+/**
+ * The `gait` entry point: argv in, exit code out.
+ *
+ * @module
+ */
+
+import { runCli } from "./src/cli/main.ts";
+
+if (import.meta.main) {
+  Deno.exit(await runCli(Deno.args));
+}

@@ -1,0 +1,7 @@
+/**
+ * Filesystem edges: atomic writes, bounded reads, paths.
+ *
+ * @module
+ */
+
+export * from "./atomic.ts";
