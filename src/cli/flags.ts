@@ -150,7 +150,9 @@ export function parseFlags(
     }
     values.set(spec.name, parseValue(spec, raw, jsonSeen));
     set.add(spec.name);
-    if (spec.name === "json" && values.get("json") === true) jsonSeen = true;
+    // Go reports a parse error in JSON when the json flag's value is true at
+    // that point, so a later --json=false turns it off again.
+    if (spec.name === "json") jsonSeen = values.get("json") === true;
     i++;
   }
   return { values, set, positionals };

@@ -11,7 +11,7 @@ import type { CommandContext, CommandDef, CommandOutput } from "./command.ts";
 import { argsRequestJson, FlagError, type FlagSpec, parseFlags } from "./flags.ts";
 import { COMMANDS, GROUPS, LEAF_EXPLAIN, ROOT_EXPLAIN } from "./registry.ts";
 import { correlationId, renderJson } from "./render.ts";
-import { BUILD_INFO } from "./build_info.ts";
+import { BUILD_INFO, gaitVersion } from "./build_info.ts";
 
 /** Where the CLI writes and what it reads from its environment. */
 export interface CliIO {
@@ -45,11 +45,6 @@ const COMMON_FLAGS: FlagSpec[] = [
   { name: "help", kind: "bool", usage: "show this help" },
   { name: "h", kind: "bool", usage: "show this help" },
 ];
-
-/** The version reported by `gait version` and stamped into artifacts. */
-export function gaitVersion(): string {
-  return BUILD_INFO.version.replace(/^v/, "") || "0.0.0-dev";
-}
 
 function rootUsage(): string {
   const lines = [

@@ -1,23 +1,65 @@
 /**
  * SHA-256 digests as 64 lowercase hex characters (spec 01 §1).
  *
+ * Small inputs (every JSON document Gait digests) are hashed synchronously in
+ * pure JS, which costs nothing at start-up. Bulk data (zip entries of verified
+ * packs) switches to the runtime's native SHA-256 once {@link loadNativeSha256}
+ * has been awaited: that module costs ~30 ms to load, which only pays off when
+ * megabytes are hashed.
+ *
  * @module
  */
 
-import { createHash } from "node:crypto";
+import { sha256 as jsSha256 } from "@noble/hashes/sha2";
 import { canonicalJson } from "./canonical_json.ts";
 
+const encoder = new TextEncoder();
+
+interface NativeHash {
+  update(data: Uint8Array): NativeHash;
+  digest(): Uint8Array;
+}
+type NativeCreateHash = (alg: "sha256") => NativeHash;
+
+let nativeCreateHash: NativeCreateHash | undefined;
+
+/** Inputs at least this large use the native hash when it is loaded. */
+const NATIVE_THRESHOLD = 64 * 1024;
+
 /**
- * SHA-256 of bytes or of a string's UTF-8 bytes, as lowercase hex.
+ * Loads the runtime's native SHA-256 for bulk hashing. Idempotent; call it
+ * before hashing large data.
  *
  * @example
  * ```ts
- * sha256Hex("abc"); // "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+ * await loadNativeSha256();
  * ```
  */
-export function sha256Hex(data: Uint8Array | string): string {
-  return createHash("sha256").update(data).digest("hex");
+export async function loadNativeSha256(): Promise<void> {
+  if (nativeCreateHash) return;
+  const mod = await import("node:crypto");
+  nativeCreateHash = mod.createHash as unknown as NativeCreateHash;
 }
+
+function toBytes(data: Uint8Array | string): Uint8Array {
+  return typeof data === "string" ? encoder.encode(data) : data;
+}
+
+/**
+ * Lowercase hex of bytes.
+ *
+ * @example
+ * ```ts
+ * bytesToHex(new Uint8Array([1, 255])); // "01ff"
+ * ```
+ */
+export function bytesToHex(bytes: Uint8Array): string {
+  let out = "";
+  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!];
+  return out;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 /**
  * SHA-256 as raw bytes.
@@ -28,7 +70,23 @@ export function sha256Hex(data: Uint8Array | string): string {
  * ```
  */
 export function sha256Bytes(data: Uint8Array | string): Uint8Array {
-  return new Uint8Array(createHash("sha256").update(data).digest());
+  const bytes = toBytes(data);
+  if (nativeCreateHash && bytes.length >= NATIVE_THRESHOLD) {
+    return new Uint8Array(nativeCreateHash("sha256").update(bytes).digest());
+  }
+  return jsSha256(bytes);
+}
+
+/**
+ * SHA-256 of bytes or of a string's UTF-8 bytes, as lowercase hex.
+ *
+ * @example
+ * ```ts
+ * sha256Hex("abc"); // "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+ * ```
+ */
+export function sha256Hex(data: Uint8Array | string): string {
+  return bytesToHex(sha256Bytes(data));
 }
 
 /**
@@ -52,7 +110,7 @@ export interface StreamingDigest {
 }
 
 /**
- * Starts an incremental SHA-256.
+ * Starts an incremental SHA-256 (native when loaded, else pure JS).
  *
  * @example
  * ```ts
@@ -60,14 +118,17 @@ export interface StreamingDigest {
  * ```
  */
 export function createSha256(): StreamingDigest {
-  const hash = createHash("sha256");
+  if (nativeCreateHash) {
+    const hash = nativeCreateHash("sha256");
+    return {
+      update: (chunk) => void hash.update(chunk),
+      hex: () => bytesToHex(new Uint8Array(hash.digest())),
+    };
+  }
+  const hash = jsSha256.create();
   return {
-    update(chunk: Uint8Array) {
-      hash.update(chunk);
-    },
-    hex() {
-      return hash.digest("hex");
-    },
+    update: (chunk) => void hash.update(chunk),
+    hex: () => bytesToHex(hash.digest()),
   };
 }
 
@@ -110,19 +171,5 @@ export function hexToBytes(hex: string): Uint8Array | null {
   if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return null;
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-
-/**
- * Lowercase hex of bytes.
- *
- * @example
- * ```ts
- * bytesToHex(new Uint8Array([1, 255])); // "01ff"
- * ```
- */
-export function bytesToHex(bytes: Uint8Array): string {
-  let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
   return out;
 }

@@ -13,3 +13,4 @@ export * from "./digest.ts";
 export * from "./timestamp.ts";
 export * from "./go_json.ts";
 export * from "./duration.ts";
+export * from "./struct_view.ts";

@@ -17,7 +17,9 @@ export interface StrictJsonOptions {
   label?: string;
 }
 
-const decoder = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM keeps a leading BOM in the text so it can be rejected, as Go's
+// encoding/json does, instead of being silently stripped.
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * Decodes UTF-8 bytes, rejecting invalid sequences and a leading BOM.
@@ -33,6 +35,9 @@ export function decodeUtf8Strict(bytes: Uint8Array, label = "input"): string {
     text = decoder.decode(bytes);
   } catch {
     throw new GaitError("invalid_input", `${label}: invalid UTF-8`);
+  }
+  if (text.charCodeAt(0) === 0xfeff) {
+    throw new GaitError("invalid_input", `${label}: unexpected byte order mark`);
   }
   return text;
 }

@@ -1,0 +1,16 @@
+/**
+ * Runpacks: record, read, verify (spec 01 §4).
+ *
+ * @module
+ */
+
+export * from "./types.ts";
+export * from "./normalize.ts";
+export * from "./manifest.ts";
+export * from "./parse.ts";
+export * from "./write.ts";
+export * from "./verify.ts";
+export * from "./read.ts";
+export * from "./resolve.ts";
+export * from "./demo.ts";
+export * from "./ticket_footer.ts";

@@ -1,0 +1,229 @@
+/**
+ * Runpack verification (spec 01 §4.3): file hashes, undeclared data files, the
+ * manifest digest, and signatures. Integrity problems are reported as data;
+ * an unreadable or malformed manifest is an error.
+ *
+ * @module
+ */
+
+import { openZipFile, type ZipArchive } from "../archive/mod.ts";
+import { compareUtf8 } from "../core/go_json.ts";
+import { GaitError } from "../core/errors.ts";
+import { isJsonObject, type JsonObject } from "../core/json_value.ts";
+import { parseStrictJsonBytes } from "../core/strict_json.ts";
+import { StructView } from "../core/struct_view.ts";
+import {
+  computeManifestDigest,
+  computeManifestSignableDigest,
+  manifestFromJson,
+} from "./manifest.ts";
+import {
+  RUNPACK_DATA_FILES,
+  RUNPACK_SCHEMA_VERSION,
+  type RunpackManifest,
+  RunpackSchema,
+} from "./types.ts";
+
+/** Checks one signature against a recomputed digest: null when valid, else the error. */
+export type SignatureChecker = (signature: unknown, digestHex: string) => Promise<string | null>;
+
+/** `missing`, `skipped`, `verified` or `failed`. */
+export type SignatureStatus = "missing" | "skipped" | "verified" | "failed";
+
+/** A file whose hash differs from the manifest. */
+export interface HashMismatch {
+  path: string;
+  expected: string;
+  actual: string;
+}
+
+/** Options of {@link verifyRunpackArchive}. */
+export interface RunpackVerifyOptions {
+  /** Fail unless a signature verifies. */
+  requireSignature?: boolean;
+  /** The signature checker; absent when no verify key is configured. */
+  checkSignature?: SignatureChecker;
+}
+
+/** What verification found. */
+export interface RunpackVerifyResult {
+  ok: boolean;
+  run_id: string;
+  manifest_digest: string;
+  files_checked: number;
+  missing_files: string[];
+  hash_mismatches: HashMismatch[];
+  /** Entries present in the zip but not declared (a hardening: Go ignores them). */
+  undeclared_files: string[];
+  /** Content checks beyond hashes, e.g. run.json naming another run. */
+  integrity_errors: string[];
+  signature_status: SignatureStatus;
+  signature_errors: string[];
+  signatures_total: number;
+  signatures_valid: number;
+  manifest: RunpackManifest;
+  raw_manifest: JsonObject;
+}
+
+/** Largest manifest.json accepted. */
+const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Reads and checks manifest.json: present, JSON, the runpack schema, a run id.
+ * Every failure is `invalid_input` (exit 6), as in the reference tool.
+ *
+ * @example
+ * ```ts
+ * const { manifest } = await readRunpackManifest(archive);
+ * ```
+ */
+export async function readRunpackManifest(
+  archive: ZipArchive,
+): Promise<{ manifest: RunpackManifest; raw: JsonObject }> {
+  if (!archive.has("manifest.json")) throw new GaitError("invalid_input", "missing manifest.json");
+  const bytes = await archive.readEntry("manifest.json", { maxBytes: MAX_MANIFEST_BYTES });
+  const raw = parseStrictJsonBytes(bytes, { label: "manifest.json" });
+  if (!isJsonObject(raw)) {
+    throw new GaitError("invalid_input", "manifest.json must be a JSON object");
+  }
+  const manifest = manifestFromJson(raw);
+  if (manifest.schema_id !== RunpackSchema.manifest) {
+    throw new GaitError(
+      "invalid_input",
+      `manifest.json: unsupported schema_id ${JSON.stringify(manifest.schema_id)}`,
+    );
+  }
+  if (manifest.schema_version !== RUNPACK_SCHEMA_VERSION) {
+    throw new GaitError(
+      "invalid_input",
+      `manifest.json: unsupported schema_version ${JSON.stringify(manifest.schema_version)}`,
+    );
+  }
+  if (manifest.run_id === "") {
+    throw new GaitError("invalid_input", "manifest.json: run_id is required");
+  }
+  return { manifest, raw };
+}
+
+async function readRunJsonRunId(archive: ZipArchive): Promise<string> {
+  const value = parseStrictJsonBytes(await archive.readEntry("run.json"), { label: "run.json" });
+  const runId = isJsonObject(value) ? new StructView(value, "run").string("run_id") : "";
+  return runId;
+}
+
+/**
+ * Verifies an open runpack archive.
+ *
+ * @example
+ * ```ts
+ * const result = await verifyRunpackArchive(archive, { requireSignature: false });
+ * ```
+ */
+export async function verifyRunpackArchive(
+  archive: ZipArchive,
+  options: RunpackVerifyOptions = {},
+): Promise<RunpackVerifyResult> {
+  const { manifest, raw } = await readRunpackManifest(archive);
+  const missing = new Set<string>();
+  const mismatches: HashMismatch[] = [];
+  const files = manifest.files ?? [];
+  const declared = new Set<string>();
+  for (const file of files) {
+    declared.add(file.path);
+    if (!archive.has(file.path)) {
+      missing.add(file.path);
+      continue;
+    }
+    const { sha256 } = await archive.hashEntry(file.path);
+    if (sha256 !== file.sha256.toLowerCase()) {
+      mismatches.push({ path: file.path, expected: file.sha256, actual: sha256 });
+    }
+  }
+  for (const name of RUNPACK_DATA_FILES) if (!declared.has(name)) missing.add(name);
+  const undeclared = archive.names.filter((n) => n !== "manifest.json" && !declared.has(n))
+    .sort(compareUtf8);
+  const integrityErrors: string[] = [];
+  const runJsonClean = declared.has("run.json") && !missing.has("run.json") &&
+    !mismatches.some((m) => m.path === "run.json");
+  if (runJsonClean) {
+    const runId = await readRunJsonRunId(archive);
+    if (runId !== manifest.run_id) {
+      integrityErrors.push(
+        `run.json run_id ${JSON.stringify(runId)} does not match manifest run_id ${
+          JSON.stringify(manifest.run_id)
+        }`,
+      );
+    }
+  }
+
+  const computed = computeManifestDigest(manifest);
+  if (computed !== manifest.manifest_digest.toLowerCase()) {
+    mismatches.push({
+      path: "manifest.json",
+      expected: manifest.manifest_digest,
+      actual: computed,
+    });
+  }
+
+  const signatures = Array.isArray(raw.signatures) ? raw.signatures : [];
+  const signatureErrors: string[] = [];
+  let status: SignatureStatus;
+  let valid = 0;
+  if (signatures.length === 0) {
+    status = "missing";
+    if (options.requireSignature) signatureErrors.push("manifest has no signatures");
+  } else if (!options.checkSignature) {
+    status = "skipped";
+    signatureErrors.push("public key not configured");
+  } else {
+    const digest = computeManifestSignableDigest(raw);
+    for (const signature of signatures) {
+      const error = await options.checkSignature(signature, digest);
+      if (error === null) valid++;
+      else signatureErrors.push(error);
+    }
+    status = valid > 0 ? "verified" : "failed";
+  }
+
+  mismatches.sort((a, b) => compareUtf8(a.path, b.path));
+  signatureErrors.sort(compareUtf8);
+  const missingFiles = [...missing].sort(compareUtf8);
+  const signatureOk = options.requireSignature ? status === "verified" : status !== "failed";
+  return {
+    ok: missingFiles.length === 0 && mismatches.length === 0 && undeclared.length === 0 &&
+      integrityErrors.length === 0 && signatureOk,
+    run_id: manifest.run_id,
+    manifest_digest: manifest.manifest_digest,
+    files_checked: files.length,
+    missing_files: missingFiles,
+    hash_mismatches: mismatches,
+    undeclared_files: undeclared,
+    integrity_errors: integrityErrors,
+    signature_status: status,
+    signature_errors: signatureErrors,
+    signatures_total: signatures.length,
+    signatures_valid: valid,
+    manifest,
+    raw_manifest: raw,
+  };
+}
+
+/**
+ * Opens a runpack file and verifies it.
+ *
+ * @example
+ * ```ts
+ * const result = await verifyRunpackFile("gait-out/runpack_run_demo.zip");
+ * ```
+ */
+export async function verifyRunpackFile(
+  path: string,
+  options: RunpackVerifyOptions = {},
+): Promise<RunpackVerifyResult> {
+  const archive = await openZipFile(path);
+  try {
+    return await verifyRunpackArchive(archive, options);
+  } finally {
+    archive.close();
+  }
+}
