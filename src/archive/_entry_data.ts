@@ -27,6 +27,9 @@ export interface EntryData {
   crc32: number;
 }
 
+/** Gives the event loop a turn when something is waiting for one, else undefined. */
+export type Pause = () => Promise<void> | undefined;
+
 /** Entries at least this large are hashed natively (see {@link createEntryHash}). */
 const NATIVE_HASH_THRESHOLD = 64 * 1024;
 
@@ -67,6 +70,7 @@ async function inflateEntry(
   source: Source,
   entry: EntryData,
   sink: (piece: Uint8Array) => void,
+  pause?: Pause,
 ): Promise<void> {
   const shown = displayName(entry.name);
   const declared = entry.uncompressedSize;
@@ -87,6 +91,8 @@ async function inflateEntry(
     for await (const chunk of source.chunks(entry.dataOffset, entry.compressedSize)) {
       consumed += chunk.length;
       await inflater.write(chunk, consumed === entry.compressedSize, check);
+      const paused = pause?.();
+      if (paused !== undefined) await paused;
     }
   } catch (error) {
     if (error instanceof InflateError) {
@@ -106,6 +112,7 @@ async function inflateEntry(
 
 /**
  * SHA-256 and size of an entry's content, streamed in bounded memory.
+ * `pause` is offered a turn after every chunk.
  *
  * @example
  * ```ts
@@ -115,6 +122,7 @@ async function inflateEntry(
 export async function hashEntryData(
   source: Source,
   entry: EntryData,
+  pause?: Pause,
 ): Promise<{ sha256: string; size: number }> {
   const hash = await createEntryHash(entry.uncompressedSize);
   if (entry.method === 0) {
@@ -122,10 +130,12 @@ export async function hashEntryData(
     for await (const chunk of source.chunks(entry.dataOffset, entry.compressedSize)) {
       hash.update(chunk);
       crc = crc32(chunk, crc);
+      const paused = pause?.();
+      if (paused !== undefined) await paused;
     }
     checkCrc(entry, crc);
   } else {
-    await inflateEntry(source, entry, (piece) => hash.update(piece));
+    await inflateEntry(source, entry, (piece) => hash.update(piece), pause);
   }
   return { sha256: hash.hex(), size: entry.uncompressedSize };
 }

@@ -16,6 +16,7 @@
  * @module
  */
 
+import { setImmediate } from "node:timers";
 import type { Worker as NodeWorker } from "node:worker_threads";
 import { GaitError } from "../core/errors.ts";
 import type { HashReply, HashRequest } from "./_hash_worker.ts";
@@ -100,6 +101,9 @@ class PoolWorker {
   }
 }
 
+/** How often the main thread lets worker replies in while workers are busy. */
+const PAUSE_INTERVAL_MS = 2;
+
 const defaultWorkers = Math.max(0, Math.min(3, (navigator.hardwareConcurrency ?? 1) - 1));
 let maxWorkers = defaultWorkers;
 let workerCount = 0;
@@ -107,6 +111,28 @@ let mainBusy = false;
 const idle: PoolWorker[] = [];
 const waiting: Waiter[] = [];
 let offloaded = 0;
+let workerJobs = 0;
+let lastPause = 0;
+
+/**
+ * A turn of the event loop for the main thread's hashing while workers are
+ * busy, so a finished worker's reply is seen (and it gets its next entry) in
+ * milliseconds rather than after the main thread's whole queue; undefined
+ * when nothing is waiting for one.
+ *
+ * @example
+ * ```ts
+ * const paused = pauseForWorkers();
+ * if (paused !== undefined) await paused;
+ * ```
+ */
+export function pauseForWorkers(): Promise<void> | undefined {
+  if (workerJobs === 0) return undefined;
+  const now = performance.now();
+  if (now - lastPause < PAUSE_INTERVAL_MS) return undefined;
+  lastPause = now;
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 function take(offloadable: boolean): "main" | PoolWorker | null {
   if (!mainBusy) {
@@ -173,6 +199,7 @@ export async function scheduleHash(
       releaseMain();
     }
   }
+  workerJobs++;
   try {
     const result = await slot.run(offload!);
     offloaded++;
@@ -181,6 +208,7 @@ export async function scheduleHash(
     if (!(error instanceof WorkerUnavailable)) throw error;
     maxWorkers = 0;
   } finally {
+    workerJobs--;
     releaseWorker(slot);
   }
   return scheduleHash(null, onMain);

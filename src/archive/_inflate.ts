@@ -233,6 +233,7 @@ class WebInflater implements Inflater {
   /** Reads output until `until` settles; true once the output limit is hit. */
   async #drain(until: Promise<void>, sink: InflateSink): Promise<boolean> {
     const settled: Promise<typeof DONE> = until.then(() => DONE);
+    settled.catch(() => {});
     for (;;) {
       const next: ReadableStreamReadResult<Uint8Array> | typeof DONE = await Promise.race([
         this.#peekRead(),

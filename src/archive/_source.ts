@@ -5,6 +5,7 @@
  * @module
  */
 
+import { setImmediate } from "node:timers";
 import { GaitError } from "../core/errors.ts";
 import { ioError } from "../fs/atomic.ts";
 
@@ -16,17 +17,38 @@ export const READ_CHUNK = 256 * 1024;
 /** Bytes streamed between event-loop turns. */
 const YIELD_EVERY = 64 * 1024 * 1024;
 
-/** A refused archive: exit 6. */
+/**
+ * A refused archive: exit 6.
+ *
+ * @example
+ * ```ts
+ * throw invalid("not a zip archive: x.zip");
+ * ```
+ */
 export function invalid(message: string): GaitError {
   return new GaitError("invalid_input", message);
 }
 
-/** An entry whose content fails verification: exit 2. */
+/**
+ * An entry whose content fails verification: exit 2.
+ *
+ * @example
+ * ```ts
+ * throw failed("zip entry a.json failed CRC check (in x.zip)");
+ * ```
+ */
 export function failed(message: string): GaitError {
   return new GaitError("verification_failed", message);
 }
 
-/** A structurally broken archive: exit 6. */
+/**
+ * A structurally broken archive: exit 6.
+ *
+ * @example
+ * ```ts
+ * throw corrupt("x.zip", "central directory lies outside the file");
+ * ```
+ */
 export function corrupt(label: string, detail: string): GaitError {
   return invalid(`corrupt zip archive ${label}: ${detail}`);
 }
@@ -122,8 +144,9 @@ export class FileSource implements Source {
       if (sinceYield >= YIELD_EVERY) {
         // Sync reads never give the event loop a turn; a server hashing a
         // large pack should still answer other requests now and then.
+        // setImmediate costs ~15 µs here, setTimeout(0) ~2 ms.
         sinceYield = 0;
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await new Promise((resolve) => setImmediate(resolve));
       }
     }
   }

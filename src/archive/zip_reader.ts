@@ -12,7 +12,7 @@ import { resolve } from "node:path";
 import { compareUtf8 } from "../core/go_json.ts";
 import { ioError } from "../fs/atomic.ts";
 import { type EntryData, hashEntryData, readEntryData } from "./_entry_data.ts";
-import { OFFLOAD_MIN_BYTES, scheduleHash } from "./_hash_pool.ts";
+import { OFFLOAD_MIN_BYTES, pauseForWorkers, scheduleHash } from "./_hash_pool.ts";
 import { activeInflateEngine } from "./_inflate.ts";
 import { displayName, goTrimSpace, unsafeNameReason } from "./_names.ts";
 import {
@@ -97,6 +97,7 @@ const ENCRYPTION_FLAGS = 0x0001 | 0x0040 | 0x2000;
 const CREATOR_UNIX = 3;
 const CREATOR_MACOSX = 19;
 const RATIO_FLOOR = 1024 * 1024;
+
 interface EntryRecord {
   info: ZipEntryInfo;
   flags: number;
@@ -150,11 +151,10 @@ function parseEnd(
   let at = -1;
   for (let i = tail.length - END_LEN; i >= 0; i--) {
     if (tail[i] !== 0x50 || u32(tail, i) !== END_SIG) continue;
-    // As Go does, accept the first candidate whose comment fits in the file.
-    if (i + END_LEN + u16(tail, i + 20) <= tail.length) {
-      at = i;
-      break;
-    }
+    // As Go does: the last signature is the end record, unless its comment
+    // runs past the end of the file, which makes the file not a zip.
+    if (i + END_LEN + u16(tail, i + 20) <= tail.length) at = i;
+    break;
   }
   if (at < 0) throw invalid(`not a zip archive: ${label}`);
   const disk = u16(tail, at + 4);
@@ -363,7 +363,7 @@ class Archive implements ZipArchive {
     const offload = origin !== null && entry.uncompressedSize >= OFFLOAD_MIN_BYTES
       ? { path: origin.path, identity: origin.identity, entry, engine: activeInflateEngine() }
       : null;
-    return scheduleHash(offload, () => hashEntryData(this.#source, entry));
+    return scheduleHash(offload, () => hashEntryData(this.#source, entry, pauseForWorkers));
   }
 
   close(): void {

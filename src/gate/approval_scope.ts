@@ -14,7 +14,13 @@ import type { NormalizedIntent } from "./intent_types.ts";
  *
  * @example
  * ```ts
- * hasDestructiveTarget(prepared); // true for a fs.delete target
+ * import { normalizeIntent } from "./mod.ts";
+ * const intent = normalizeIntent({
+ *   tool_name: "fs.delete",
+ *   targets: [{ kind: "path", value: "/tmp/x", operation: "delete" }],
+ *   context: { identity: "alice", workspace: "/repo", risk_class: "high" },
+ * });
+ * hasDestructiveTarget(intent); // true
  * ```
  */
 export function hasDestructiveTarget(intent: NormalizedIntent): boolean {
@@ -30,7 +36,13 @@ export function hasDestructiveTarget(intent: NormalizedIntent): boolean {
  *
  * @example
  * ```ts
- * requiredApprovalScope(prepared); // ["tool:tool.write"]
+ * import { normalizeIntent } from "./mod.ts";
+ * const intent = normalizeIntent({
+ *   tool_name: "fs.delete",
+ *   targets: [{ kind: "path", value: "/tmp/x", operation: "delete" }],
+ *   context: { identity: "alice", workspace: "/repo", risk_class: "high" },
+ * });
+ * requiredApprovalScope(intent); // ["destructive:apply", "phase:apply", "tool:fs.delete"]
  * ```
  */
 export function requiredApprovalScope(intent: NormalizedIntent): string[] {

@@ -122,7 +122,7 @@ export function contextRecordView(r: ContextRecord): Record<string, unknown> {
  *
  * @example
  * ```ts
- * contextSetDigest(parseContextEnvelope(text).records);
+ * contextSetDigest(parseContextEnvelope('{"context_set_id":"c","records":[]}').records).length; // 64
  * ```
  */
 export function contextSetDigest(records: readonly ContextRecord[]): string {

@@ -984,6 +984,11 @@ function evaluateScript(
   clock: Clock,
 ): GateOutcome {
   const steps = intent.script!.steps;
+  // Normalization guarantees 1–64 steps; a hand-built intent without steps
+  // must not reach the `allow` starting point of the aggregation below.
+  if (steps.length === 0) {
+    throw new GaitError("invalid_input", "normalize intent: script.steps must not be empty");
+  }
   const results: TierResult[] = steps.map((step) =>
     evaluateTiers(cp, {
       toolName: step.tool_name,
@@ -1105,10 +1110,20 @@ function applyKillSwitch(out: GateOutcome, decision: KillSwitchDecision): void {
  *
  * @example
  * ```ts
- * const policy = parsePolicyYaml("default_verdict: block\nrules:\n  - name: allow-read\n    effect: allow\n    match: {tool_names: [tool.read]}\n");
- * const intent = prepareIntent(normalizeIntent(raw), { evaluationTime: "2026-02-18T00:00:00Z" });
- * const outcome = evaluatePolicy(policy, intent, { evaluationTime: "2026-02-18T00:00:00Z" });
- * outcome.verdict; // "allow" for a tool.read intent
+ * import { normalizeIntent, parsePolicyYaml, prepareIntent } from "./mod.ts";
+ * const policy = parsePolicyYaml(
+ *   "default_verdict: block\nrules:\n  - {name: allow-read, effect: allow, match: {tool_names: [tool.read]}}\n",
+ * );
+ * const now = "2026-02-18T00:00:00Z";
+ * const intent = prepareIntent(
+ *   normalizeIntent({
+ *     tool_name: "tool.read",
+ *     targets: [{ kind: "path", value: "/repo/a", operation: "read" }],
+ *     context: { identity: "alice", workspace: "/repo", risk_class: "low" },
+ *   }),
+ *   { evaluationTime: now },
+ * );
+ * evaluatePolicy(policy, intent, { evaluationTime: now }).verdict; // "allow"
  * ```
  */
 export function evaluatePolicy(
@@ -1180,7 +1195,13 @@ export function evaluatePolicy(
  *
  * @example
  * ```ts
- * intentInvalidOutcome(policy, normalizedRaw, { evaluationTime: now })?.verdict; // "block" or null
+ * import { normalizeIntent, parsePolicyYaml } from "./mod.ts";
+ * const policy = parsePolicyYaml("fail_closed:\n  enabled: true\n");
+ * const raw = normalizeIntent({
+ *   tool_name: "tool.read",
+ *   context: { identity: "alice", workspace: "/repo", risk_class: "high" },
+ * });
+ * intentInvalidOutcome(policy, raw, {})?.reason_codes; // ["fail_closed_intent_invalid"]
  * ```
  */
 export function intentInvalidOutcome(

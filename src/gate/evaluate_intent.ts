@@ -45,11 +45,19 @@ export interface IntentEvaluation {
  *
  * @example
  * ```ts
+ * import { normalizeIntent, parsePolicyYaml } from "./mod.ts";
+ * const policy = parsePolicyYaml("default_verdict: allow\n");
+ * const raw = {
+ *   tool_name: "tool.read",
+ *   targets: [{ kind: "path", value: "/repo/a", operation: "read" }],
+ *   context: { identity: "alice", workspace: "/repo", risk_class: "low" },
+ * };
  * const { prepared, outcome } = evaluateIntent(policy, normalizeIntent(raw), {
  *   evaluationTime: "2026-02-18T00:00:00Z",
  *   producerVersion: "1.0.0",
  * });
- * outcome.verdict; // "allow" | "block" | "dry_run" | "require_approval"
+ * outcome.verdict; // "allow"
+ * prepared?.intent_digest.length; // 64
  * ```
  */
 export function evaluateIntent(

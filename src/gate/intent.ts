@@ -510,7 +510,7 @@ function normalizeSteps(r: StructReader): ScriptStep[] {
  *   context: { identity: "alice", workspace: "/repo/gait", risk_class: "HIGH" },
  * });
  * intent.tool_name; // "tool.write"
- * intent.targets[0].endpoint_class; // "net.http"
+ * intent.targets[0]?.endpoint_class; // "net.http"
  * ```
  */
 export function normalizeIntent(raw: unknown): NormalizedIntent {

@@ -36,7 +36,20 @@ function putNum(o: Obj, key: string, v: number): void {
   if (v !== 0) o[key] = v;
 }
 
-/** The struct view of one target. */
+/**
+ * The struct view (Go JSON) of one target: omit-if-empty fields.
+ *
+ * @example
+ * ```ts
+ * import { normalizeIntent } from "./mod.ts";
+ * const intent = normalizeIntent({
+ *   tool_name: "tool.read",
+ *   targets: [{ kind: "path", value: "/a", operation: "read" }],
+ *   context: { identity: "alice", workspace: "/repo", risk_class: "low" },
+ * });
+ * targetView(intent.targets[0]!); // {kind, value, operation, endpoint_class, discovery_method}
+ * ```
+ */
 export function targetView(t: IntentTarget): Obj {
   const o: Obj = { kind: t.kind, value: t.value };
   putStr(o, "operation", t.operation);
@@ -52,7 +65,15 @@ export function targetView(t: IntentTarget): Obj {
   return o;
 }
 
-/** The struct view of one argument provenance entry. */
+/**
+ * The struct view of one argument provenance entry.
+ *
+ * @example
+ * ```ts
+ * provenanceView({ arg_path: "$.a", source: "user", source_ref: "", integrity_digest: "" });
+ * // { arg_path: "$.a", source: "user" }
+ * ```
+ */
 export function provenanceView(p: ArgProvenance): Obj {
   const o: Obj = { arg_path: p.arg_path, source: p.source };
   putStr(o, "source_ref", p.source_ref);
@@ -68,7 +89,21 @@ function skillView(s: SkillProvenance): Obj {
   return o;
 }
 
-/** The struct view of a delegation (timestamps always present). */
+/**
+ * The struct view of a delegation (timestamps always present, zero time when
+ * unset); its digest is the delegation binding digest.
+ *
+ * @example
+ * ```ts
+ * import { normalizeIntent } from "./mod.ts";
+ * const intent = normalizeIntent({
+ *   tool_name: "tool.write",
+ *   delegation: { requester_identity: "w" },
+ *   context: { identity: "w", workspace: "/repo", risk_class: "low" },
+ * });
+ * delegationView(intent.delegation!).issued_at; // "0001-01-01T00:00:00Z"
+ * ```
+ */
 export function delegationView(d: Delegation): Obj {
   const o: Obj = {
     requester_identity: d.requester_identity,
@@ -95,7 +130,20 @@ export function delegationView(d: Delegation): Obj {
   return o;
 }
 
-/** The struct view of an agent identity (timestamps always present). */
+/**
+ * The struct view of an agent identity (timestamps always present), as traces
+ * and digests serialize it.
+ *
+ * @example
+ * ```ts
+ * import { normalizeIntent } from "./mod.ts";
+ * const intent = normalizeIntent({
+ *   tool_name: "tool.read",
+ *   context: { identity: "a", workspace: "/r", risk_class: "low", agent_identity: { owner: "o" } },
+ * });
+ * agentIdentityView(intent.context.agent_identity!).expires_at; // "0001-01-01T00:00:00Z"
+ * ```
+ */
 export function agentIdentityView(a: AgentIdentity): Obj {
   const o: Obj = { issued_at: a.issued_at, approved_at: a.approved_at, expires_at: a.expires_at };
   putList(o, "lifecycle_states", a.lifecycle_states);
@@ -107,7 +155,17 @@ export function agentIdentityView(a: AgentIdentity): Obj {
   return o;
 }
 
-/** The struct view of sandbox metadata. */
+/**
+ * The struct view of sandbox metadata (omit-if-empty fields).
+ *
+ * @example
+ * ```ts
+ * sandboxView({
+ *   network_mode: "disabled", writable_paths: [], read_only_roots: [], env_exposure_mode: "",
+ *   timeout_seconds: 0, filesystem_isolation: "", user_mode: "", evidence_ref: "", evidence_digest: "",
+ * }); // { network_mode: "disabled" }
+ * ```
+ */
 export function sandboxView(s: SandboxContext): Obj {
   const o: Obj = {};
   putStr(o, "network_mode", s.network_mode);
@@ -148,7 +206,20 @@ const CONTEXT_STRINGS = [
   "context_evidence_mode",
 ] as const;
 
-/** The struct view of an intent context. */
+/**
+ * The struct view of an intent context (identity, workspace, risk_class, phase
+ * always; everything else omit-if-empty).
+ *
+ * @example
+ * ```ts
+ * import { normalizeIntent } from "./mod.ts";
+ * const intent = normalizeIntent({
+ *   tool_name: "tool.read",
+ *   context: { identity: "a", workspace: "/r", risk_class: "low" },
+ * });
+ * contextView(intent.context); // { identity: "a", workspace: "/r", risk_class: "low", phase: "apply" }
+ * ```
+ */
 export function contextView(c: IntentContext): Obj {
   const o: Obj = {
     identity: c.identity,
@@ -166,7 +237,14 @@ export function contextView(c: IntentContext): Obj {
   return o;
 }
 
-/** The struct view of one script step. */
+/**
+ * The struct view of one script step (targets and provenance omitted when empty).
+ *
+ * @example
+ * ```ts
+ * stepView({ tool_name: "a", args: {}, targets: [], arg_provenance: [] }); // { tool_name: "a", args: {} }
+ * ```
+ */
 export function stepView(s: ScriptStep): Obj {
   const o: Obj = { tool_name: s.tool_name, args: s.args };
   putList(o, "targets", s.targets.map(targetView));
@@ -203,7 +281,13 @@ export function scriptHash(steps: readonly ScriptStep[]): string {
  *
  * @example
  * ```ts
- * Object.keys(intentDigestObject(intent)); // ["tool_name", "args", "targets", "context", ...]
+ * import { normalizeIntent } from "./mod.ts";
+ * const raw = {
+ *   tool_name: "tool.read",
+ *   targets: [{ kind: "path", value: "/repo/a", operation: "read" }],
+ *   context: { identity: "alice", workspace: "/repo", risk_class: "low" },
+ * };
+ * Object.keys(intentDigestObject(normalizeIntent(raw))); // ["tool_name", "args", "targets", "context"]
  * ```
  */
 export function intentDigestObject(intent: NormalizedIntent): Record<string, unknown> {
@@ -230,7 +314,14 @@ export function intentDigestObject(intent: NormalizedIntent): Record<string, unk
  *
  * @example
  * ```ts
- * intentDigest(normalizeIntent(raw)) === normalizeIntent(raw).intent_digest; // true
+ * import { normalizeIntent } from "./mod.ts";
+ * const raw = {
+ *   tool_name: "tool.read",
+ *   targets: [{ kind: "path", value: "/repo/a", operation: "read" }],
+ *   context: { identity: "alice", workspace: "/repo", risk_class: "low" },
+ * };
+ * const intent = normalizeIntent(raw);
+ * intentDigest(intent) === intent.intent_digest; // true
  * ```
  */
 export function intentDigest(intent: NormalizedIntent): string {
@@ -243,7 +334,13 @@ export function intentDigest(intent: NormalizedIntent): string {
  *
  * @example
  * ```ts
- * delegationBindingDigest(intent); // "cacd6394…" for the delegation-chain-depth-3 scenario
+ * import { normalizeIntent } from "./mod.ts";
+ * const intent = normalizeIntent({
+ *   tool_name: "tool.write",
+ *   delegation: { requester_identity: "agent.worker" },
+ *   context: { identity: "agent.worker", workspace: "/repo", risk_class: "high" },
+ * });
+ * delegationBindingDigest(intent).length; // 64 ("" without a delegation)
  * ```
  */
 export function delegationBindingDigest(intent: NormalizedIntent): string {
@@ -256,7 +353,7 @@ export function delegationBindingDigest(intent: NormalizedIntent): string {
  *
  * @example
  * ```ts
- * targetsDigest([]); // digest of "[]"
+ * targetsDigest([]); // "4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945" (digest of "[]")
  * ```
  */
 export function targetsDigest(targets: readonly IntentTarget[]): string {

@@ -6,10 +6,13 @@
  *
  * ```ts
  * import { evaluateIntent, normalizeIntent, parsePolicyYaml, policyDigest } from "./mod.ts";
+ * import { parseStrictJson } from "../core/strict_json.ts";
  *
+ * const policyText = "default_verdict: block\nrules:\n  - {name: reads, effect: allow, match: {tool_names: [tool.read]}}\n";
+ * const intentText = '{"tool_name":"tool.read","context":{"identity":"alice","workspace":"/repo","risk_class":"low"}}';
  * const policy = parsePolicyYaml(policyText, { label: "gait.policy.yaml" });
  * const intent = normalizeIntent(parseStrictJson(intentText));
- * const { prepared, outcome } = evaluateIntent(policy, intent, { evaluationTime: now });
+ * const { prepared, outcome } = evaluateIntent(policy, intent, { evaluationTime: "2026-02-18T00:00:00Z" });
  * console.log(outcome.verdict, outcome.reason_codes, policyDigest(policy), prepared?.intent_digest);
  * ```
  *
@@ -19,12 +22,19 @@
 export * from "./intent_types.ts";
 export { compareTargets, normalizeIntent } from "./intent.ts";
 export {
+  agentIdentityView,
   argsDigest,
+  contextView,
   delegationBindingDigest,
+  delegationView,
   intentDigest,
   intentDigestObject,
+  provenanceView,
+  sandboxView,
   scriptHash,
+  stepView,
   targetsDigest,
+  targetView,
 } from "./intent_digest.ts";
 export {
   type ContextEnvelope,

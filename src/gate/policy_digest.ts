@@ -159,6 +159,7 @@ function ruleObject(r: PolicyRule): Obj {
  *
  * @example
  * ```ts
+ * import { parsePolicyYaml } from "./mod.ts";
  * policyDigestObject(parsePolicyYaml("default_verdict: allow\n")).DefaultVerdict; // "allow"
  * ```
  */
@@ -206,6 +207,7 @@ export function policyDigestObject(policy: Policy): Record<string, unknown> {
  *
  * @example
  * ```ts
+ * import { parsePolicyYaml } from "./mod.ts";
  * policyDigest(parsePolicyYaml("default_verdict: require_approval\n"));
  * // "07a528a879e4f0e0cd5a0e2ca801924746b47dac624862207ef21d4ec266f8f9"
  * ```

@@ -768,7 +768,8 @@ function normalizeRule(d: Decoded, index: number): PolicyRule {
  *
  * @example
  * ```ts
- * [...rules].sort(compareRules);
+ * const policy = parsePolicyYaml("rules:\n  - {name: b, effect: allow}\n  - {name: a, effect: allow}\n");
+ * [...policy.rules].sort(compareRules).map((r) => r.name); // ["a", "b"]
  * ```
  */
 export function compareRules(a: PolicyRule, b: PolicyRule): number {
@@ -851,7 +852,7 @@ function legacyError(found: LegacyField[]): GaitError {
  * @example
  * ```ts
  * const policy = parsePolicyYaml("default_verdict: block\nrules:\n  - name: allow-read\n    effect: allow\n    match: {tool_names: [tool.read]}\n");
- * policy.rules[0].match.tool_names; // ["tool.read"]
+ * policy.rules[0]?.match.tool_names; // ["tool.read"]
  * ```
  */
 export function parsePolicyYaml(text: string, options: ParsePolicyOptions = {}): Policy {

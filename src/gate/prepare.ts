@@ -128,6 +128,11 @@ function prepareFail(message: string): never {
  *
  * @example
  * ```ts
+ * import { normalizeIntent } from "./mod.ts";
+ * const raw = {
+ *   tool_name: "tool.read",
+ *   context: { identity: "alice", workspace: "/repo", risk_class: "low", context_set_digest: "a".repeat(64) },
+ * };
  * const prepared = prepareIntent(normalizeIntent(raw), { evaluationTime: "2026-02-18T00:00:00Z" });
  * prepared.context.context_set_digest; // "" (stripped: no envelope)
  * ```

@@ -301,3 +301,13 @@ Deno.test("§3.4 GateResult: created_at in UTC (1980 when unset), producer_versi
   assert.equal(b.created_at, "1980-01-01T00:00:00Z");
   assert.equal(b.producer_version, "0.0.0-dev");
 });
+
+Deno.test("fail closed: a hand-built script without steps is an error, never a verdict", () => {
+  const policy = parsePolicyYaml("default_verdict: allow\n");
+  const intent = normalizeIntent(rawIntent({ script: { steps: [{ tool_name: "a" }] } }));
+  intent.script!.steps = [];
+  assertInvalidInput(
+    () => evaluateIntent(policy, intent, { evaluationTime: NOW }),
+    /script\.steps must not be empty/,
+  );
+});
