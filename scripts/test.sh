@@ -13,6 +13,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 deno="$("$root/scripts/ensure-deno.sh")"
+"$root/scripts/test-deps.sh"
 export NO_COLOR=1
 
 targets=(cli.ts src tests scripts)

@@ -160,7 +160,7 @@ try {
   };
   manifest.manifest_digest = computeManifestDigest(manifest);
   entries.set("manifest.json", new TextEncoder().encode(canonicalJson(manifest)));
-  const zip = buildDeterministicZip([...entries].map(([path, data]) => ({ path, data })));
+  const zip = await buildDeterministicZip([...entries].map(([path, data]) => ({ path, data })));
   await Deno.writeFile(`${work}/runpack_run_bench.zip`, zip);
   const totalMb = [...entries.values()].reduce((n, d) => n + d.length, 0) / 1e6;
   const runs = quick ? 2 : 5;

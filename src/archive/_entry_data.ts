@@ -7,11 +7,12 @@
  * @module
  */
 
-import { crc32 } from "node:zlib";
-import { createSha256, type StreamingDigest } from "../core/digest.ts";
+import { bytesToHex, createSha256, loadNativeSha256 } from "../core/digest.ts";
+import { crc32 } from "./_crc32.ts";
 import { createInflater, InflateError } from "./_inflate.ts";
 import { displayName } from "./_names.ts";
 import { failed, type Source } from "./_source.ts";
+import { loadZlib, NATIVE_READ_MIN_BYTES } from "./_zlib.ts";
 
 /** Where an entry's data is and what the central directory says about it. */
 export interface EntryData {
@@ -30,28 +31,21 @@ export interface EntryData {
 /** Gives the event loop a turn when something is waiting for one, else undefined. */
 export type Pause = () => Promise<void> | undefined;
 
-/** Entries at least this large are hashed natively (see {@link createEntryHash}). */
-const NATIVE_HASH_THRESHOLD = 64 * 1024;
-
-type CreateHash = (algorithm: "sha256") => {
-  update(data: Uint8Array): unknown;
-  digest(encoding: "hex"): string;
-};
-let nativeCreateHash: CreateHash | undefined;
+/** The larger of an entry's compressed and declared sizes: what reading it costs. */
+function workSize(entry: EntryData): number {
+  return Math.max(entry.compressedSize, entry.uncompressedSize);
+}
 
 /**
- * The SHA-256 for one entry. Large entries use node:crypto's native hash
- * (~1.4 GB/s here, about 8x the pure-JS one), loaded on first use because the
- * module costs tens of milliseconds at start-up that small reads never repay.
+ * Loads the native engines for a bulk entry (see {@link NATIVE_READ_MIN_BYTES}):
+ * `node:zlib` (inflate handle and CRC-32) and, when hashing, node:crypto's
+ * streaming SHA-256 (~1.4 GB/s here, about 12x the pure-JS one). Together they
+ * cost ~30 ms at start-up, which small entries never repay, so those load
+ * nothing. Once loaded, the native CRC-32 serves every entry.
  */
-async function createEntryHash(size: number): Promise<StreamingDigest> {
-  if (size < NATIVE_HASH_THRESHOLD) return createSha256();
-  nativeCreateHash ??= (await import("node:crypto")).createHash as unknown as CreateHash;
-  const hash = nativeCreateHash("sha256");
-  return {
-    update: (chunk) => void hash.update(chunk),
-    hex: () => hash.digest("hex"),
-  };
+async function loadNativeFor(entry: EntryData, hashing: boolean): Promise<void> {
+  if (workSize(entry) < NATIVE_READ_MIN_BYTES) return;
+  await Promise.all([loadZlib(), hashing ? loadNativeSha256() : undefined]);
 }
 
 function checkCrc(entry: EntryData, actual: number): void {
@@ -74,7 +68,7 @@ async function inflateEntry(
 ): Promise<void> {
   const shown = displayName(entry.name);
   const declared = entry.uncompressedSize;
-  const inflater = createInflater(declared + 1);
+  const inflater = await createInflater(declared + 1, workSize(entry));
   let produced = 0;
   let crc = 0;
   const check = (piece: Uint8Array) => {
@@ -111,8 +105,11 @@ async function inflateEntry(
 }
 
 /**
- * SHA-256 and size of an entry's content, streamed in bounded memory.
- * `pause` is offered a turn after every chunk.
+ * SHA-256 and size of an entry's content, with every check of
+ * {@link readEntryData}. Small entries are read whole and hashed by WebCrypto
+ * (native, nothing to load; the pure-JS hash costs a few ms of cold code per
+ * process). Bulk entries are streamed in bounded memory through the native
+ * hash; `pause` is offered a turn after every chunk.
  *
  * @example
  * ```ts
@@ -124,7 +121,13 @@ export async function hashEntryData(
   entry: EntryData,
   pause?: Pause,
 ): Promise<{ sha256: string; size: number }> {
-  const hash = await createEntryHash(entry.uncompressedSize);
+  if (workSize(entry) < NATIVE_READ_MIN_BYTES) {
+    const content = await readEntryData(source, entry);
+    const digest = await crypto.subtle.digest("SHA-256", content as Uint8Array<ArrayBuffer>);
+    return { sha256: bytesToHex(new Uint8Array(digest)), size: entry.uncompressedSize };
+  }
+  await loadNativeFor(entry, true);
+  const hash = createSha256();
   if (entry.method === 0) {
     let crc = 0;
     for await (const chunk of source.chunks(entry.dataOffset, entry.compressedSize)) {
@@ -149,6 +152,7 @@ export async function hashEntryData(
  * ```
  */
 export async function readEntryData(source: Source, entry: EntryData): Promise<Uint8Array> {
+  await loadNativeFor(entry, false);
   const out = new Uint8Array(entry.uncompressedSize);
   if (entry.method === 0) {
     await source.readInto(entry.dataOffset, out);

@@ -16,10 +16,10 @@
  * @module
  */
 
-import { setImmediate } from "node:timers";
 import type { Worker as NodeWorker } from "node:worker_threads";
 import { GaitError } from "../core/errors.ts";
 import type { HashReply, HashRequest } from "./_hash_worker.ts";
+import { yieldToEventLoop } from "./_yield.ts";
 
 /**
  * Entries smaller than this stay on the main thread: the round trip (and, the
@@ -131,7 +131,7 @@ export function pauseForWorkers(): Promise<void> | undefined {
   const now = performance.now();
   if (now - lastPause < PAUSE_INTERVAL_MS) return undefined;
   lastPause = now;
-  return new Promise((resolve) => setImmediate(resolve));
+  return yieldToEventLoop();
 }
 
 function take(offloadable: boolean): "main" | PoolWorker | null {

@@ -1,21 +1,39 @@
 /**
  * Incremental raw-deflate decompression with bounded output, for the zip
- * reader. Two engines sit behind one interface:
+ * reader. Three engines sit behind one interface, chosen by entry size (see
+ * {@link inflateEngineFor}):
  *
+ * - `js`: a small pure-JS decoder (_inflate_js.ts) working on the whole
+ *   compressed entry. Small entries, the common case, use it: it costs no
+ *   start-up, where the first `DecompressionStream` in a process costs ~10 ms
+ *   and loading `node:zlib` ~30 ms (Deno 2.9.6).
+ * - `web`: `DecompressionStream("deflate-raw")`, the standard API, streaming;
+ *   for medium entries, and the fallback when the handle is unusable.
  * - `handle`: the native zlib handle under Deno's `node:zlib` streams, driven
  *   synchronously into one reused output buffer. Deno's node:zlib "async" API
  *   runs this same handle on the main thread (it is not offloaded to a thread
  *   pool), so the stream wrapper only adds a fresh Buffer per output chunk and
  *   event-loop hops; driving the handle directly measured about twice as fast
- *   end to end (inflate + SHA-256 + CRC-32) on Deno 2.9.6.
- * - `web`: `DecompressionStream("deflate-raw")`, the standard API. It is the
- *   fallback when the handle is missing or fails its self-test on a future
- *   Deno, so an upgrade can make reading slower but never wrong.
+ *   end to end (inflate + SHA-256 + CRC-32) on Deno 2.9.6. Bulk entries (see
+ *   {@link NATIVE_READ_MIN_BYTES}) load `node:zlib` lazily and use it; when
+ *   the handle is missing or fails its self-test on a future Deno they fall
+ *   back to `web`, so an upgrade can make reading slower but never wrong.
+ *
+ * All engines are held to the same contract (output limit, errors on corrupt,
+ * truncated or over-long streams); the hostile-archive tests run through each.
  *
  * @module
  */
 
-import { createInflateRaw, deflateRawSync } from "node:zlib";
+import { inflateRawJs, JsInflateError } from "./_inflate_js.ts";
+import { loadZlib, NATIVE_READ_MIN_BYTES, type Zlib } from "./_zlib.ts";
+
+/**
+ * Entries whose compressed and declared sizes are both below this use the
+ * `js` engine under `auto`. It decodes at roughly the speed of the web engine
+ * once warm, but holds the whole entry in memory, hence the bound.
+ */
+export const JS_INFLATE_MAX_BYTES = 256 * 1024;
 
 /** Default size of the reused output window of the handle engine. */
 const OUT_CHUNK = 1024 * 1024;
@@ -52,8 +70,8 @@ export interface Inflater {
   close(): void;
 }
 
-/** The engines; `auto` picks `handle` when its self-test passes. */
-export type InflateEngine = "auto" | "handle" | "web";
+/** The engines; `auto` picks one by entry size (see {@link inflateEngineFor}). */
+export type InflateEngine = "auto" | "js" | "handle" | "web";
 
 // deno-lint-ignore no-explicit-any
 type ZlibHandle = any;
@@ -64,10 +82,10 @@ interface HandleParts {
   stream: { close?: () => void };
 }
 
-function openHandle(): HandleParts | null {
+function openHandle(zlib: Zlib): HandleParts | null {
   // The handle is internal to Deno's node:zlib polyfill; every property is
   // checked so a changed polyfill selects the web engine instead of failing.
-  const stream = createInflateRaw() as unknown as {
+  const stream = zlib.createInflateRaw() as unknown as {
     _handle?: ZlibHandle;
     _writeState?: unknown;
     close?: () => void;
@@ -177,6 +195,58 @@ class HandleInflater implements Inflater {
   }
 }
 
+/**
+ * The `js` engine: collects the compressed input, decodes it in one go when
+ * the final piece arrives, and hands the output to the sink in one piece.
+ */
+class JsInflater implements Inflater {
+  #pieces: Uint8Array[] = [];
+  #length = 0;
+  #limit: number;
+  #finished = false;
+  #closed = false;
+
+  constructor(outputLimit: number) {
+    this.#limit = outputLimit;
+  }
+
+  write(input: Uint8Array, final: boolean, sink: InflateSink): void {
+    if (this.#closed) throw new InflateError("inflater is closed");
+    if (this.#finished) {
+      if (input.length > 0) throw new InflateError("data after the end of the deflate stream");
+      return;
+    }
+    // A copy, because the caller reuses its input buffer.
+    if (input.length > 0) this.#pieces.push(input.slice());
+    this.#length += input.length;
+    if (!final) return;
+    this.#finished = true;
+    let all = this.#pieces[0] ?? new Uint8Array(0);
+    if (this.#pieces.length > 1) {
+      all = new Uint8Array(this.#length);
+      let at = 0;
+      for (const piece of this.#pieces) {
+        all.set(piece, at);
+        at += piece.length;
+      }
+    }
+    this.#pieces = [];
+    let output: Uint8Array;
+    try {
+      output = inflateRawJs(all, this.#limit);
+    } catch (error) {
+      if (error instanceof JsInflateError) throw new InflateError(error.message);
+      throw error;
+    }
+    if (output.length > 0) sink(output);
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#pieces = [];
+  }
+}
+
 const DONE = { done: "settled" } as const;
 
 class WebInflater implements Inflater {
@@ -282,13 +352,13 @@ class WebInflater implements Inflater {
 let handleWorks: boolean | undefined;
 
 /** Decodes a tiny known stream through the handle engine once per process. */
-function handleSelfTest(): boolean {
+function handleSelfTest(zlib: Zlib): boolean {
   if (handleWorks !== undefined) return handleWorks;
   handleWorks = false;
   try {
     const text = "gait handle self-test ".repeat(64);
-    const compressed = new Uint8Array(deflateRawSync(new TextEncoder().encode(text)));
-    const parts = openHandle();
+    const compressed = new Uint8Array(zlib.deflateRawSync(new TextEncoder().encode(text)));
+    const parts = openHandle(zlib);
     if (parts === null) return false;
     const inflater = new HandleInflater(parts, Number.MAX_SAFE_INTEGER, 64);
     const pieces: string[] = [];
@@ -309,8 +379,8 @@ function handleSelfTest(): boolean {
 let forcedEngine: InflateEngine = "auto";
 
 /**
- * Forces an engine for every later inflater (tests run the hostile cases
- * through both engines).
+ * Forces an engine for every later inflater whatever the entry size (tests
+ * run the hostile cases through both engines).
  *
  * @example
  * ```ts
@@ -322,32 +392,59 @@ export function setInflateEngine(engine: InflateEngine): void {
 }
 
 /**
- * The engine `auto` resolves to in this runtime.
+ * The engine setting, as {@link setInflateEngine} left it (handed to hash
+ * workers so they choose exactly as the main thread would).
  *
  * @example
  * ```ts
- * activeInflateEngine(); // "handle" on Deno 2.9
+ * inflateEngineSetting(); // "auto"
  * ```
  */
-export function activeInflateEngine(): "handle" | "web" {
-  if (forcedEngine !== "auto") return forcedEngine;
-  return handleSelfTest() ? "handle" : "web";
+export function inflateEngineSetting(): InflateEngine {
+  return forcedEngine;
+}
+
+/**
+ * The engine an entry gets: `size` is the larger of its compressed and
+ * declared sizes. Under `auto`, entries below {@link JS_INFLATE_MAX_BYTES} get
+ * `js`, entries below {@link NATIVE_READ_MIN_BYTES} get `web`, and larger ones
+ * load `node:zlib` and get `handle` when its self-test passes (else `web`).
+ * The choice depends only on the size, never on what was loaded before, so
+ * an entry always fails with the same message.
+ *
+ * @example
+ * ```ts
+ * await inflateEngineFor(1024); // "js"
+ * await inflateEngineFor(64 * 1024 * 1024); // "handle" on Deno 2.9
+ * ```
+ */
+export async function inflateEngineFor(size: number): Promise<"js" | "handle" | "web"> {
+  if (forcedEngine === "js" || forcedEngine === "web") return forcedEngine;
+  if (forcedEngine === "auto" && size < JS_INFLATE_MAX_BYTES) return "js";
+  if (forcedEngine === "auto" && size < NATIVE_READ_MIN_BYTES) return "web";
+  return handleSelfTest(await loadZlib()) ? "handle" : "web";
 }
 
 /**
  * Starts a raw-deflate decoder that never produces more than `outputLimit`
- * bytes in total.
+ * bytes in total, on the engine {@link inflateEngineFor} picks for `size`.
  *
  * @example
  * ```ts
- * const inflater = createInflater(1024);
- * inflater.write(compressed, true, (piece) => hash.update(piece));
+ * const inflater = await createInflater(1024, 1024);
+ * await inflater.write(compressed, true, (piece) => hash.update(piece));
  * inflater.close();
  * ```
  */
-export function createInflater(outputLimit: number, outChunk: number = OUT_CHUNK): Inflater {
-  if (activeInflateEngine() === "handle") {
-    const parts = openHandle();
+export async function createInflater(
+  outputLimit: number,
+  size: number,
+  outChunk: number = OUT_CHUNK,
+): Promise<Inflater> {
+  const engine = await inflateEngineFor(size);
+  if (engine === "js") return new JsInflater(outputLimit);
+  if (engine === "handle") {
+    const parts = openHandle(await loadZlib());
     if (parts !== null) return new HandleInflater(parts, outputLimit, outChunk);
   }
   return new WebInflater(outputLimit);

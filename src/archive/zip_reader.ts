@@ -8,12 +8,11 @@
  * @module
  */
 
-import { resolve } from "node:path";
 import { compareUtf8 } from "../core/go_json.ts";
 import { ioError } from "../fs/atomic.ts";
 import { type EntryData, hashEntryData, readEntryData } from "./_entry_data.ts";
 import { OFFLOAD_MIN_BYTES, pauseForWorkers, scheduleHash } from "./_hash_pool.ts";
-import { activeInflateEngine } from "./_inflate.ts";
+import { inflateEngineSetting } from "./_inflate.ts";
 import { displayName, goTrimSpace, unsafeNameReason } from "./_names.ts";
 import {
   BytesSource,
@@ -25,6 +24,15 @@ import {
   invalid,
   type Source,
 } from "./_source.ts";
+
+export {
+  /**
+   * Entries whose compressed or declared size reaches this are read with the
+   * native engines (`node:zlib`, node:crypto's SHA-256), loaded on first use;
+   * smaller ones load no `node:` module.
+   */
+  NATIVE_READ_MIN_BYTES,
+} from "./_zlib.ts";
 
 /** Resource limits applied while reading one archive. */
 export interface ZipLimits {
@@ -315,6 +323,32 @@ interface FileOrigin {
   identity: FileIdentity;
 }
 
+/**
+ * `path` made absolute against the current directory, so a worker opens the
+ * same file even if the cwd changes. Not normalized (`a/../b` stays), so the
+ * OS resolves it exactly as it resolved `path`. Null when the current
+ * directory cannot be read (or for a Windows drive- or root-relative path),
+ * which only keeps hashing on the main thread.
+ */
+function absolutePath(path: string): string | null {
+  const windows = Deno.build.os === "windows";
+  if (windows) {
+    if (/^(?:[A-Za-z]:[\\/]|[\\/]{2})/.test(path)) return path;
+    // Drive- or root-relative: rare enough to just keep on the main thread.
+    if (/^(?:[A-Za-z]:|[\\/])/.test(path)) return null;
+  } else if (path.startsWith("/")) {
+    return path;
+  }
+  let cwd: string;
+  try {
+    cwd = Deno.cwd();
+  } catch {
+    return null;
+  }
+  const separator = windows ? "\\" : "/";
+  return cwd.endsWith("/") || cwd.endsWith(separator) ? cwd + path : cwd + separator + path;
+}
+
 class Archive implements ZipArchive {
   readonly entries: readonly ZipEntryInfo[];
   readonly names: readonly string[];
@@ -361,7 +395,7 @@ class Archive implements ZipArchive {
     const entry = await this.#prepare(name, undefined);
     const origin = this.#origin;
     const offload = origin !== null && entry.uncompressedSize >= OFFLOAD_MIN_BYTES
-      ? { path: origin.path, identity: origin.identity, entry, engine: activeInflateEngine() }
+      ? { path: origin.path, identity: origin.identity, entry, engine: inflateEngineSetting() }
       : null;
     return scheduleHash(offload, () => hashEntryData(this.#source, entry, pauseForWorkers));
   }
@@ -455,17 +489,19 @@ export async function openZipFile(
   const resolved = resolveLimits(limits);
   let file: Deno.FsFile;
   try {
-    file = await Deno.open(path, { read: true });
+    // Sync, like every read of the archive (see FileSource): an async open
+    // and stat each cost a hop to a blocking thread.
+    file = Deno.openSync(path, { read: true });
   } catch (error) {
     throw ioError("open zip archive", path, error);
   }
   let source: FileSource | undefined;
   try {
-    const info = await file.stat();
+    const info = file.statSync();
     if (!info.isFile) throw invalid(`not a zip archive: ${path}`);
     source = new FileSource(file, info.size, path);
-    // Absolute, so a worker opens the same file even if the cwd changes.
-    const origin = { path: resolve(path), identity: fileIdentity(info) };
+    const absolute = absolutePath(path);
+    const origin = absolute === null ? null : { path: absolute, identity: fileIdentity(info) };
     const tail = new Uint8Array(tailLength(info.size));
     const tailStart = info.size - tail.length;
     await source.readInto(tailStart, tail);

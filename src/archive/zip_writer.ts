@@ -1,17 +1,23 @@
 /**
  * The deterministic zip writer (spec 01 §3): file entries only, sorted by UTF-8
- * byte order, deflated at level 5, fixed 1980-01-01 timestamps, normalized
- * modes, no comment, and Go's `archive/zip` header layout. The same files
- * always give the same bytes.
+ * byte order, deflated, fixed 1980-01-01 timestamps, normalized modes, no
+ * comment, and Go's `archive/zip` header layout. The same files always give
+ * the same bytes.
+ *
+ * Entries below {@link NATIVE_DEFLATE_MIN_BYTES} are deflated by
+ * `CompressionStream("deflate-raw")`, so writing a small archive loads no
+ * `node:` module; larger ones by `node:zlib`'s `deflateRawSync` at level 5,
+ * loaded on first use. Which one depends only on the entry's size.
  *
  * @module
  */
 
-import { crc32, deflateRawSync } from "node:zlib";
 import { GaitError } from "../core/errors.ts";
 import { compareUtf8 } from "../core/go_json.ts";
 import { writeFileAtomic } from "../fs/atomic.ts";
+import { crc32 } from "./_crc32.ts";
 import { displayName, goTrimSpace, unsafeNameReason } from "./_names.ts";
+import { loadZlib, NATIVE_DEFLATE_MIN_BYTES } from "./_zlib.ts";
 
 /** One file to put in a deterministic zip. */
 export interface ZipInputFile {
@@ -126,13 +132,47 @@ function validateInputs(files: readonly ZipInputFile[]): void {
   }
 }
 
-function prepare(files: readonly ZipInputFile[]): PreparedEntry[] {
+/** Raw deflate through the web API, in one write so the output is deterministic. */
+async function webDeflateRaw(data: Uint8Array): Promise<Uint8Array> {
+  const stream = new CompressionStream("deflate-raw");
+  const writer = stream.writable.getWriter();
+  const reader = stream.readable.getReader();
+  // Rejections surface through the reads; these only stop unhandled duplicates.
+  writer.write(data as Uint8Array<ArrayBuffer>).catch(() => {});
+  writer.close().catch(() => {});
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    length += value.length;
+  }
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/** One entry's deflate payload, on the engine its size selects. */
+async function deflateEntry(data: Uint8Array): Promise<Uint8Array> {
+  if (data.length < NATIVE_DEFLATE_MIN_BYTES) return await webDeflateRaw(data);
+  const zlib = await loadZlib();
+  const out = zlib.deflateRawSync(data, { level: DEFLATE_LEVEL });
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+async function prepare(files: readonly ZipInputFile[]): Promise<PreparedEntry[]> {
   const sorted = [...files].sort((a, b) => compareUtf8(a.path, b.path));
   const entries: PreparedEntry[] = [];
   let offset = 0;
   for (const file of sorted) {
     const name = encoder.encode(file.path);
-    const compressed = new Uint8Array(deflateRawSync(file.data, { level: DEFLATE_LEVEL }));
+    const compressed = await deflateEntry(file.data);
     if (compressed.length > MAX_UINT32) {
       throw new GaitError(
         "invalid_input",
@@ -144,7 +184,7 @@ function prepare(files: readonly ZipInputFile[]): PreparedEntry[] {
       name,
       flags: FLAG_DATA_DESCRIPTOR | (requiresUtf8Flag(file.path) ? FLAG_UTF8 : 0),
       externalAttrs: (mode & 0o111) !== 0 ? ATTR_0755 : ATTR_0644,
-      crc: crc32(file.data) >>> 0,
+      crc: crc32(file.data),
       compressed,
       size: file.data.length,
       localOffset: offset,
@@ -168,16 +208,18 @@ function writeExtTimeExtra(view: DataView, at: number): void {
  *
  * @example
  * ```ts
- * const bytes = buildDeterministicZip([
+ * const bytes = await buildDeterministicZip([
  *   { path: "manifest.json", data: new TextEncoder().encode("{}") },
  *   { path: "bin/run.sh", data: new TextEncoder().encode("#!/bin/sh\n"), mode: 0o755 },
  * ]);
  * ```
  */
-export function buildDeterministicZip(files: readonly ZipInputFile[]): Uint8Array {
+export async function buildDeterministicZip(
+  files: readonly ZipInputFile[],
+): Promise<Uint8Array> {
   validateInputs(files);
   if (files.length === 0) return new Uint8Array(0);
-  const entries = prepare(files);
+  const entries = await prepare(files);
   const last = entries[entries.length - 1]!;
   const centralOffset = last.localOffset + LOCAL_HEADER_LEN + last.name.length +
     EXT_TIME_EXTRA_LEN + last.compressed.length + DATA_DESCRIPTOR_LEN;
@@ -263,7 +305,7 @@ export async function writeDeterministicZip(
   path: string,
   files: readonly ZipInputFile[],
 ): Promise<Uint8Array> {
-  const bytes = buildDeterministicZip(files);
+  const bytes = await buildDeterministicZip(files);
   await writeFileAtomic(path, bytes, { mode: 0o600, createParents: true });
   return bytes;
 }

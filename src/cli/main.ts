@@ -228,7 +228,9 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
 
   const isGroup = GROUPS.some((g) => g.name === first);
   const rest = argv.slice(1);
-  if (rest.includes("--explain") || (isGroup && argv.includes("--explain"))) {
+  // Spec 02 §4.1: `gate eval --explain --json` prints the explain document instead.
+  const gateExplainJson = first === "gate" && rest[0] === "eval" && argsRequestJson(rest.slice(1));
+  if (!gateExplainJson && (rest.includes("--explain") || (isGroup && argv.includes("--explain")))) {
     io.stdout(explainFor([first]) + "\n");
     return 0;
   }
@@ -260,7 +262,12 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
     }
     args = rest.slice(1);
   } else {
-    def = COMMANDS.find((c) => c.path.length === 1 && c.path[0] === first);
+    // A leaf command may also own subcommand words (`gait verify chain`),
+    // recognized only as its first argument, as the reference tool does.
+    const subDef = COMMANDS.find((c) =>
+      c.path.length === 2 && c.path[0] === first && c.path[1] === rest[0]
+    );
+    def = subDef ?? COMMANDS.find((c) => c.path.length === 1 && c.path[0] === first);
     if (!def) {
       const json = argsRequestJson(rest);
       if (json) {
@@ -271,7 +278,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
       }
       return 6;
     }
-    args = rest;
+    args = subDef ? rest.slice(1) : rest;
   }
 
   const command = def.path.join(" ");

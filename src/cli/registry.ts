@@ -7,6 +7,9 @@
 
 import type { CommandDef, GroupDef } from "./command.ts";
 import type { FlagSpec } from "./flags.ts";
+import { CAPTURE_COMMAND, REGRESS_COMMANDS, RUN_REPLAY_DIFF_COMMANDS } from "./registry_regress.ts";
+import { GUARD_COMMANDS, GUARD_GROUPS, VERIFY_CHAIN_COMMAND } from "./registry_guard.ts";
+import { GATE_COMMANDS, GATE_GROUPS, GATE_LEAF_EXPLAIN } from "./registry_gate.ts";
 
 /** The root `--explain` sentence. */
 export const ROOT_EXPLAIN =
@@ -59,9 +62,21 @@ const verifyFlags: FlagSpec[] = [
 export const GROUPS: GroupDef[] = [
   {
     name: "run",
-    summary: "record and inspect runpacks",
+    summary: "record, inspect, replay, diff and reduce runpacks",
     explain:
       "Work with runpacks: record an artifact from normalized run data, replay deterministically in stub mode, and diff runs with stable output.",
+  },
+  {
+    name: "regress",
+    summary: "turn runs into CI regression fixtures and grade them",
+    explain:
+      "Turn runpacks into deterministic regression fixtures and execute graders for CI-safe drift detection.",
+  },
+  {
+    name: "pack",
+    summary: "build, verify, inspect, diff and export PackSpec v1 packs",
+    explain:
+      "Build, verify, inspect, and diff PackSpec artifacts for run and job evidence while preserving legacy compatibility.",
   },
   {
     name: "keys",
@@ -69,6 +84,8 @@ export const GROUPS: GroupDef[] = [
     explain:
       "Create, rotate, and check the Ed25519 signing keys Gait uses for runpacks, traces, approvals, and packs.",
   },
+  ...GUARD_GROUPS,
+  ...GATE_GROUPS,
 ];
 
 /** `--explain` sentences of leaf commands that are not in a group. */
@@ -76,10 +93,15 @@ export const LEAF_EXPLAIN: Record<string, string> = {
   demo:
     "Run a fully offline deterministic demo and emit a shareable runpack receipt for verification.",
   version: "Print the CLI version.",
+  doctor:
+    "Diagnose local environment and onboarding issues for Gait workflows and return stable fix suggestions.",
   verify:
     "Verify a runpack offline: file hashes, manifest digest, and signatures, with no network or account.",
   migrate:
     "Re-record an existing runpack in the current v1 format, unsigned, keeping its capture mode.",
+  capture:
+    "Resolve an explicit runpack, trace, or session-chain source and persist a portable capture receipt for later regress import.",
+  ...GATE_LEAF_EXPLAIN,
 };
 
 /** Every leaf command. */
@@ -87,11 +109,52 @@ export const COMMANDS: CommandDef[] = [
   {
     path: ["demo"],
     summary: "create and verify an offline demo runpack",
-    synopsis: "gait demo [--json]",
+    synopsis: "gait demo [--policy] [--json]",
     description:
-      "Writes ./gait-out/runpack_run_demo.zip from fixed inputs (no network, no keys) and verifies it.",
-    flags: [],
+      "Writes ./gait-out/runpack_run_demo.zip from fixed inputs (no network, no keys) and verifies it.\nWith --policy: writes a high-risk demo policy and a delete intent, and shows the gate blocking it.",
+    flags: [{ name: "policy", kind: "bool", usage: "run the policy-gate demo instead" }],
     load: () => import("./commands/demo.ts"),
+  },
+  {
+    path: ["doctor"],
+    summary: "diagnose the environment, keys, permissions and production readiness",
+    synopsis:
+      "gait doctor [--workdir .] [--output-dir ./gait-out] [--key-mode dev|prod] [key flags] [--production-readiness] [--summary] [--json]",
+    description:
+      "Exits 0 even when checks fail; 7 when a check is non-fixable; 2 when --production-readiness finds\na failure. Flags come before any positional argument (not reordered).",
+    flags: [
+      {
+        name: "workdir",
+        kind: "string",
+        default: ".",
+        usage: "workspace path for checks",
+        placeholder: "path",
+      },
+      {
+        name: "output-dir",
+        kind: "string",
+        default: "./gait-out",
+        usage: "output directory to check (joined to --workdir when relative)",
+        placeholder: "path",
+      },
+      {
+        name: "key-mode",
+        kind: "string",
+        default: "dev",
+        usage: "key mode to validate: dev or prod",
+        placeholder: "dev|prod",
+      },
+      ...privateKeyFlags,
+      ...publicKeyFlags,
+      {
+        name: "production-readiness",
+        kind: "bool",
+        usage: "check .gait/config.yaml for production settings (exit 2 on failure)",
+      },
+      { name: "summary", kind: "bool", usage: "print the summary and only the non-passing checks" },
+    ],
+    reorder: false,
+    load: () => import("./commands/doctor.ts"),
   },
   {
     path: ["verify"],
@@ -170,6 +233,7 @@ export const COMMANDS: CommandDef[] = [
     maxPositionals: 1,
     load: () => import("./commands/run_inspect.ts"),
   },
+  ...RUN_REPLAY_DIFF_COMMANDS,
   {
     path: ["keys", "init"],
     summary: "create an Ed25519 key pair",
@@ -224,6 +288,120 @@ export const COMMANDS: CommandDef[] = [
     load: () => import("./commands/keys.ts").then((m) => ({ run: m.runVerify })),
   },
   {
+    path: ["pack", "build"],
+    summary: "build a signed or unsigned PackSpec v1 pack from a run",
+    synopsis:
+      "gait pack build --type run --from <run_id|runpack.zip|session_chain.json> [--out <path>] [--key-mode none|dev|prod] [key flags] [--json]",
+    description:
+      "Writes pack_<pack_id>.zip (default: next to the runpack) with run_payload.json, source/runpack.zip,\ncontext_envelope.json (when the run has receipts), proof_records.jsonl and pack_manifest.json.\nOnly --type run can be built today; job, call and authorization packs can be verified,\ninspected, diffed and exported.",
+    flags: [
+      {
+        name: "type",
+        kind: "string",
+        default: "run",
+        usage: "pack type to build (supported: run)",
+        placeholder: "run",
+      },
+      {
+        name: "from",
+        kind: "string",
+        usage: "run id, runpack path, or session chain .json (its latest checkpoint)",
+        placeholder: "run_id|path",
+      },
+      {
+        name: "out",
+        kind: "string",
+        usage: "output path (default <runpack dir>/pack_<pack_id>.zip)",
+        placeholder: "path",
+      },
+      {
+        name: "job-root",
+        kind: "string",
+        default: "./gait-out/jobs",
+        usage: "job store root, for --type job (not supported by this build yet)",
+        placeholder: "dir",
+      },
+      {
+        name: "key-mode",
+        kind: "string",
+        default: "none",
+        usage: "none (unsigned unless a private key is given), dev (ephemeral key) or prod",
+        placeholder: "none|dev|prod",
+      },
+      ...privateKeyFlags,
+      ...publicKeyFlags,
+    ],
+    load: () => import("./commands/pack_build.ts"),
+  },
+  {
+    path: ["pack", "verify"],
+    summary: "verify a pack (or legacy runpack) offline",
+    synopsis: "gait pack verify <pack.zip> [flags]",
+    description:
+      "Checks the manifest strictly, pack_id, every declared hash, undeclared entries, the proof-record\nchain, the payload contract and signatures. Legacy runpacks and guard evidence packs are verified\nby their own rules (legacy_type runpack or guard).",
+    flags: verifyFlags,
+    maxPositionals: 1,
+    load: () => import("./commands/pack_verify.ts"),
+  },
+  {
+    path: ["pack", "inspect"],
+    summary: "show a pack's manifest, payload and lineage (no verification)",
+    synopsis: "gait pack inspect <pack.zip> [--json]",
+    flags: [],
+    maxPositionals: 1,
+    load: () => import("./commands/pack_inspect.ts"),
+  },
+  {
+    path: ["pack", "diff"],
+    summary: "compare two packs (exit 2 when they differ)",
+    synopsis: "gait pack diff <left.zip> <right.zip> [--output diff.json] [--json]",
+    flags: [{
+      name: "output",
+      kind: "string",
+      usage: "also write the gait.pack.diff document to this file",
+      placeholder: "path",
+    }],
+    maxPositionals: 2,
+    load: () => import("./commands/pack_diff.ts"),
+  },
+  {
+    path: ["pack", "export"],
+    summary: "export a pack as OTEL-style JSONL and/or PostgreSQL SQL",
+    synopsis:
+      "gait pack export <pack.zip> [--otel-out <file>] [--postgres-sql-out <file>] [--postgres-table gait_pack_index] [--postgres-include-ddl=true] [--json]",
+    description:
+      "--otel-out appends 8 lines (span, event, 6 metrics) under <file>.lock; --postgres-sql-out\nwrites an idempotent upsert (with CREATE TABLE/INDEX IF NOT EXISTS unless --postgres-include-ddl=false).",
+    flags: [
+      {
+        name: "otel-out",
+        kind: "string",
+        usage: "append OTEL-style JSONL records to this file",
+        placeholder: "file",
+      },
+      {
+        name: "postgres-sql-out",
+        kind: "string",
+        usage: "write PostgreSQL SQL to this file (overwritten)",
+        placeholder: "file",
+      },
+      {
+        name: "postgres-table",
+        kind: "string",
+        default: "gait_pack_index",
+        usage: "table name: <table> or <schema>.<table>",
+        placeholder: "name",
+      },
+      {
+        name: "postgres-include-ddl",
+        kind: "bool",
+        default: true,
+        usage: "start the SQL with CREATE TABLE/INDEX IF NOT EXISTS",
+      },
+    ],
+    maxPositionals: 1,
+    load: () => import("./commands/pack_export.ts"),
+  },
+  {
     path: ["migrate"],
     summary: "re-record a runpack in the current format",
     synopsis: "gait migrate <run_id|path> [--out <path>] [--target v1] [--json]",
@@ -245,4 +423,9 @@ export const COMMANDS: CommandDef[] = [
     maxPositionals: 1,
     load: () => import("./commands/migrate.ts"),
   },
+  CAPTURE_COMMAND,
+  ...REGRESS_COMMANDS,
+  ...GUARD_COMMANDS,
+  VERIFY_CHAIN_COMMAND,
+  ...GATE_COMMANDS,
 ];

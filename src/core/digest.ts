@@ -23,8 +23,12 @@ type NativeCreateHash = (alg: "sha256") => NativeHash;
 
 let nativeCreateHash: NativeCreateHash | undefined;
 
-/** Inputs at least this large use the native hash when it is loaded. */
-const NATIVE_THRESHOLD = 64 * 1024;
+/**
+ * Inputs at least this large use the native hash when it is loaded. Measured
+ * warm: below ~1 KiB the native call's overhead outweighs its speed (both
+ * ~10–30 µs); from 1 KiB up native is 2–10x faster than pure JS.
+ */
+const NATIVE_THRESHOLD = 1024;
 
 /**
  * Loads the runtime's native SHA-256 for bulk hashing. Idempotent; call it

@@ -75,6 +75,8 @@ export function parseStrictJsonBytes(
   return parseStrictJson(decodeUtf8Strict(bytes, options.label ?? "json"), options);
 }
 
+// deno-lint-ignore no-control-regex
+const SLOW_STRING = /[\\\x00-\x1f]/;
 const NUMBER_RE = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
 class Parser {
@@ -156,6 +158,16 @@ class Parser {
 
   parseString(): string {
     const t = this.text;
+    // Fast path: most strings have no escapes or control characters, so find
+    // the closing quote natively and check the slice once.
+    const close = t.indexOf('"', this.pos + 1);
+    if (close > 0) {
+      const slice = t.slice(this.pos + 1, close);
+      if (!SLOW_STRING.test(slice)) {
+        this.pos = close + 1;
+        return slice;
+      }
+    }
     let p = this.pos + 1;
     let out = "";
     let start = p;

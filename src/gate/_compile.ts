@@ -206,6 +206,7 @@ function compileRule(rule: PolicyRule, index: number): CompiledRule {
     m.max_delegation_depth !== null;
   const df = rule.dataflow;
   const ep = rule.endpoint;
+  let freeze: CompiledFreeze | undefined;
   return {
     rule,
     index,
@@ -278,7 +279,13 @@ function compileRule(rule: PolicyRule, index: number): CompiledRule {
     credentialSources: set(rule.allowed_credential_sources),
     credentialIssuers: set(rule.allowed_credential_issuers),
     credentialAccessTypes: set(rule.allowed_credential_access_types),
-    freeze: rule.freeze_window.enabled ? compileFreeze(rule.freeze_window) : null,
+    // Compiled on first use: resolving an IANA zone loads ICU data (tens of
+    // milliseconds), which only a rule that actually matches should pay for.
+    get freeze(): CompiledFreeze | null {
+      if (!rule.freeze_window.enabled) return null;
+      freeze ??= compileFreeze(rule.freeze_window);
+      return freeze;
+    },
     sandbox: rule.sandbox.enabled ? rule.sandbox : null,
     sandboxNetwork: set(rule.sandbox.allowed_network_modes),
     sandboxEnv: set(rule.sandbox.allowed_env_exposure_modes),

@@ -7,23 +7,21 @@
  * bounded: one document, core-schema tags only, recursive aliases rejected and
  * a node budget that stops alias-expansion bombs.
  *
+ * Parsing uses `js-yaml` through `_yaml_load.ts`, which keeps every plain
+ * scalar's source text; this module types scalars per field the way `yaml.v3`
+ * does (YAML 1.2 core resolution for the error messages).
+ *
  * @module
  */
 
-import {
-  type Document,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  type Node,
-  parseAllDocuments,
-  type Scalar,
-  visit,
-  type YAMLMap,
-} from "yaml";
 import { GaitError } from "../core/errors.ts";
+import {
+  isYamlNull,
+  loadYaml,
+  PlainScalar,
+  TaggedScalar,
+  type YamlPosition,
+} from "./_yaml_load.ts";
 
 /** The shape a YAML node must have. */
 export type YamlSpec =
@@ -42,20 +40,16 @@ export type YamlSpec =
 /** A decoded mapping: only known, non-null fields are present. */
 export type Decoded = Record<string, unknown>;
 
-const CORE_TAGS = new Set([
-  "tag:yaml.org,2002:str",
-  "tag:yaml.org,2002:int",
-  "tag:yaml.org,2002:float",
-  "tag:yaml.org,2002:bool",
-  "tag:yaml.org,2002:null",
-  "tag:yaml.org,2002:map",
-  "tag:yaml.org,2002:seq",
-]);
+const CORE_TRUE = new Set(["true", "True", "TRUE"]);
+const CORE_FALSE = new Set(["false", "False", "FALSE"]);
 const YAML11_TRUE = new Set(["y", "Y", "yes", "Yes", "YES", "on", "On", "ON"]);
 const YAML11_FALSE = new Set(["n", "N", "no", "No", "NO", "off", "Off", "OFF"]);
+const CORE_INT = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/;
+const CORE_FLOAT =
+  /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 /** Upper bound on decoded nodes, counting alias re-expansions. */
 const NODE_BUDGET = 1_000_000;
-/** Deepest flow-collection nesting accepted (the yaml parser slows down sharply beyond). */
+/** Deepest flow-collection nesting accepted (checked before parsing). */
 const MAX_FLOW_DEPTH = 64;
 
 /**
@@ -100,15 +94,13 @@ function excessiveFlowNesting(text: string): number {
   return -1;
 }
 
-type YNode = Node;
-
 /** Positions of decoded mappings, for semantic errors after decoding. */
 export const decodedPositions: WeakMap<object, { line: number; col: number }> = new WeakMap();
 
 /** The result of parsing one YAML document. */
 export interface ParsedYaml {
-  /** The root node, or null for an empty document. */
-  readonly root: YNode | null;
+  /** The loaded root value (plain scalars as `PlainScalar`), or null for an empty document. */
+  readonly root: unknown;
   /** Decodes the root against a spec. */
   decode(spec: YamlSpec & { t: "obj" }): Decoded;
   /** Line/column of a source offset. */
@@ -117,22 +109,40 @@ export interface ParsedYaml {
   rootKeys(): string[];
 }
 
-function describeNode(node: YNode | null | undefined): string {
-  if (node === null || node === undefined) return "null";
-  if (isMap(node)) return "!!map";
-  if (isSeq(node)) return "!!seq";
-  if (isScalar(node)) {
-    const v = node.value;
-    if (v === null) return "!!null";
-    if (typeof v === "boolean") return `!!bool \`${String(v)}\``;
-    if (typeof v === "number") {
-      return Number.isInteger(v)
-        ? `!!int \`${node.source ?? v}\``
-        : `!!float \`${node.source ?? v}\``;
-    }
-    return `!!str \`${String(node.source ?? v).slice(0, 40)}\``;
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v) &&
+    !(v instanceof PlainScalar) && !(v instanceof TaggedScalar);
+}
+
+/** The yaml.v3-style description of a value, for type errors. */
+function describeValue(v: unknown): string {
+  if (isYamlNull(v)) return "!!null";
+  if (Array.isArray(v)) return "!!seq";
+  if (isMapping(v)) return "!!map";
+  if (v instanceof TaggedScalar) return `!!${v.tag} \`${v.text.slice(0, 40)}\``;
+  if (v instanceof PlainScalar) {
+    const t = v.text;
+    if (CORE_TRUE.has(t) || CORE_FALSE.has(t)) return `!!bool \`${t}\``;
+    if (CORE_INT.test(t)) return `!!int \`${t}\``;
+    if (CORE_FLOAT.test(t)) return `!!float \`${t}\``;
+    return `!!str \`${t.slice(0, 40)}\``;
   }
-  return "node";
+  return `!!str \`${String(v).slice(0, 40)}\``;
+}
+
+function parseCoreInt(text: string): number | null {
+  if (!CORE_INT.test(text)) return null;
+  let n: number;
+  if (text.startsWith("0o")) n = parseInt(text.slice(2), 8);
+  else if (text.startsWith("0x")) n = parseInt(text.slice(2), 16);
+  else n = Number(text);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
 }
 
 /**
@@ -140,258 +150,165 @@ function describeNode(node: YNode | null | undefined): string {
  * Every error is `GaitError` `invalid_input` with `prefix` and a position.
  */
 export function parseStrictYaml(text: string, prefix: string): ParsedYaml {
-  const lineCounter = new LineCounter();
+  let starts: number[] | undefined;
   const position = (offset: number) => {
-    const p = lineCounter.linePos(offset);
-    return { line: p.line === 0 ? 1 : p.line, col: p.col };
+    starts ??= lineStarts(text);
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - starts[lo]! + 1 };
   };
-  function failAt(offset: number | undefined, message: string): never {
-    if (offset === undefined) throw new GaitError("invalid_input", `${prefix}${message}`);
-    const p = position(offset);
-    throw new GaitError("invalid_input", `${prefix}line ${p.line}, column ${p.col}: ${message}`);
+  function fail(at: YamlPosition | undefined, message: string): never {
+    if (at === undefined) throw new GaitError("invalid_input", `${prefix}${message}`);
+    throw new GaitError("invalid_input", `${prefix}line ${at.line}, column ${at.col}: ${message}`);
   }
 
   const deep = excessiveFlowNesting(text);
   if (deep >= 0) {
-    lineCounter.addNewLine(0);
-    let at = text.indexOf("\n");
-    while (at >= 0 && at < deep) {
-      lineCounter.addNewLine(at + 1);
-      at = text.indexOf("\n", at + 1);
-    }
-    failAt(deep, `flow collections nested deeper than ${MAX_FLOW_DEPTH} levels`);
+    fail(position(deep), `flow collections nested deeper than ${MAX_FLOW_DEPTH} levels`);
   }
 
-  let docs: Document.Parsed[];
-  try {
-    const parsed = parseAllDocuments(text, {
-      version: "1.2",
-      schema: "core",
-      merge: false,
-      uniqueKeys: true,
-      strict: true,
-      prettyErrors: false,
-      lineCounter,
-      intAsBigInt: false,
-    });
-    docs = Array.isArray(parsed) ? parsed : [];
-  } catch (error) {
-    if (error instanceof GaitError) throw error;
-    return failAt(undefined, `unreadable YAML (${errorText(error)})`);
-  }
-  for (const doc of docs) {
-    const problem = doc.errors[0] ?? doc.warnings[0];
-    if (problem) failAt(problem.pos[0], problem.message.split("\n")[0]!.trim());
-  }
-  if (docs.length > 1) failAt(docs[1]!.range[0], "multiple YAML documents are not supported");
-  const doc = docs[0];
-  const root = (doc?.contents ?? null) as YNode | null;
-
-  // One ordered pass links every alias to the last preceding anchor, so alias
-  // resolution is O(1) (yaml's Alias.resolve rescans the document each time).
-  const aliasTargets = new Map<YNode, YNode>();
-  if (doc && root) {
-    const anchors = new Map<string, YNode>();
-    try {
-      visit(doc, {
-        Node(_key, node) {
-          if (isAlias(node)) {
-            const target = anchors.get(node.source);
-            if (target) aliasTargets.set(node, target);
-          } else if (node.anchor) {
-            anchors.set(node.anchor, node);
-          }
-          if (node.tag !== undefined && node.tag !== "!" && !CORE_TAGS.has(node.tag)) {
-            failAt(node.range?.[0], `unsupported YAML tag ${JSON.stringify(node.tag)}`);
-          }
-        },
-      });
-    } catch (error) {
-      if (error instanceof GaitError) throw error;
-      failAt(undefined, `unreadable YAML (${errorText(error)})`);
+  const loaded = loadYaml(text);
+  if ("failure" in loaded) {
+    const f = loaded.failure;
+    let message = f.message;
+    if (message === "duplicated mapping key") message = "mapping keys must be unique";
+    if (message.startsWith("expected a single document")) {
+      message = "multiple YAML documents are not supported";
     }
+    fail(f.line !== undefined ? { line: f.line, col: f.col! } : undefined, message);
   }
+  const root = loaded.value === undefined ? null : loaded.value;
+  const positions = loaded.positions;
 
   let budget = NODE_BUDGET;
-  const active = new Set<YNode>();
+  const active = new Set<object>();
 
-  const deref = (node: YNode | null | undefined): YNode | null => {
-    if (node === null || node === undefined) return null;
-    if (!isAlias(node)) return node;
-    const target = aliasTargets.get(node);
-    if (!target) return failAt(node.range?.[0], `unknown anchor ${JSON.stringify(node.source)}`);
-    if (active.has(target)) return failAt(node.range?.[0], "recursive alias");
-    return target;
-  };
-
-  const isNull = (node: YNode | null): boolean =>
-    node === null || (isScalar(node) && node.value === null);
-
-  const scalarText = (node: Scalar): string =>
-    typeof node.source === "string" ? node.source : String(node.value);
-
-  const decodeValue = (input: YNode | null | undefined, spec: YamlSpec, path: string): unknown => {
-    if (--budget < 0) {
-      failAt(input?.range?.[0], "document too complex (alias expansion limit exceeded)");
+  const decodeValue = (
+    value: unknown,
+    spec: YamlSpec,
+    path: string,
+    at: YamlPosition | undefined,
+  ): unknown => {
+    if (--budget < 0) fail(at, "document too complex (alias expansion limit exceeded)");
+    if (isYamlNull(value)) return undefined;
+    const here = (value !== null && typeof value === "object" && positions.get(value)) || at;
+    if (typeof value === "object" && value !== null && active.has(value)) {
+      fail(here, "recursive alias");
     }
-    const node = deref(input);
-    if (node === null || isNull(node)) return undefined;
-    const at = node.range?.[0];
     switch (spec.t) {
       case "str":
-        if (!isScalar(node)) {
-          return failAt(at, `cannot decode ${describeNode(node)} into a string at ${path}`);
-        }
-        return scalarText(node);
+        if (typeof value === "string") return value;
+        if (value instanceof PlainScalar || value instanceof TaggedScalar) return value.text;
+        return fail(here, `cannot decode ${describeValue(value)} into a string at ${path}`);
       case "bool": {
-        if (isScalar(node)) {
-          if (typeof node.value === "boolean") return node.value;
-          if (typeof node.value === "string") {
-            if (YAML11_TRUE.has(node.value)) return true;
-            if (YAML11_FALSE.has(node.value)) return false;
-          }
+        const text = value instanceof PlainScalar
+          ? value.text
+          : value instanceof TaggedScalar && value.tag === "bool"
+          ? value.text
+          : undefined;
+        if (text !== undefined) {
+          if (CORE_TRUE.has(text) || YAML11_TRUE.has(text)) return true;
+          if (CORE_FALSE.has(text) || YAML11_FALSE.has(text)) return false;
         }
-        return failAt(at, `cannot decode ${describeNode(node)} into a bool at ${path}`);
+        return fail(here, `cannot decode ${describeValue(value)} into a bool at ${path}`);
       }
       case "int": {
-        if (isScalar(node) && typeof node.value === "number" && Number.isSafeInteger(node.value)) {
-          return node.value;
+        if (
+          value instanceof PlainScalar || (value instanceof TaggedScalar && value.tag === "int")
+        ) {
+          const n = parseCoreInt(value.text);
+          if (n !== null) return n;
         }
-        return failAt(at, `cannot decode ${describeNode(node)} into an int at ${path}`);
+        return fail(here, `cannot decode ${describeValue(value)} into an int at ${path}`);
       }
       case "float": {
-        if (isScalar(node) && typeof node.value === "number" && Number.isFinite(node.value)) {
-          return node.value;
+        if (
+          value instanceof PlainScalar ||
+          (value instanceof TaggedScalar && (value.tag === "float" || value.tag === "int"))
+        ) {
+          const t = value.text;
+          const n = CORE_INT.test(t) ? parseCoreInt(t) : CORE_FLOAT.test(t) ? Number(t) : null;
+          if (n !== null && Number.isFinite(n)) return n;
         }
-        return failAt(at, `cannot decode ${describeNode(node)} into a float at ${path}`);
+        return fail(here, `cannot decode ${describeValue(value)} into a float at ${path}`);
       }
       case "strs": {
-        if (!isSeq(node)) {
-          return failAt(at, `cannot decode ${describeNode(node)} into a list at ${path}`);
+        if (!Array.isArray(value)) {
+          return fail(here, `cannot decode ${describeValue(value)} into a list at ${path}`);
         }
-        const out: string[] = [];
-        active.add(node);
-        node.items.forEach((item, i) => {
-          const v = decodeValue(item as YNode, { t: "str" }, `${path}[${i}]`);
-          out.push(v === undefined ? "" : v as string);
+        active.add(value);
+        const out = value.map((item, i) => {
+          const v = decodeValue(item, { t: "str" }, `${path}[${i}]`, here);
+          return v === undefined ? "" : v as string;
         });
-        active.delete(node);
+        active.delete(value);
         return out;
       }
       case "list": {
-        if (!isSeq(node)) {
-          return failAt(at, `cannot decode ${describeNode(node)} into a list at ${path}`);
+        if (!Array.isArray(value)) {
+          return fail(here, `cannot decode ${describeValue(value)} into a list at ${path}`);
         }
-        const out: unknown[] = [];
-        active.add(node);
-        node.items.forEach((item, i) => {
-          const v = decodeValue(item as YNode, spec.item, `${path}[${i}]`);
-          out.push(v === undefined && spec.item.t === "obj" ? decodeEmpty(item as YNode) : v);
+        active.add(value);
+        const out = value.map((item, i) => {
+          const v = decodeValue(item, spec.item, `${path}[${i}]`, here);
+          if (v === undefined && spec.item.t === "obj") {
+            const empty: Decoded = {};
+            if (here) decodedPositions.set(empty, here);
+            return empty;
+          }
+          return v;
         });
-        active.delete(node);
+        active.delete(value);
         return out;
       }
       case "obj": {
-        if (!isMap(node)) {
-          return failAt(at, `cannot decode ${describeNode(node)} into ${spec.name} at ${path}`);
+        if (!isMapping(value)) {
+          return fail(here, `cannot decode ${describeValue(value)} into ${spec.name} at ${path}`);
         }
-        active.add(node);
-        const out = decodeMap(node, spec, path);
-        active.delete(node);
+        active.add(value);
+        const out: Decoded = Object.create(null);
+        for (const key of Object.keys(value)) {
+          const field = Object.hasOwn(spec.fields, key) ? spec.fields[key] : undefined;
+          if (field === undefined) {
+            return fail(here, `field ${JSON.stringify(key)} not found in ${spec.name}`);
+          }
+          const v = decodeValue(value[key], field, path === "" ? key : `${path}.${key}`, here);
+          if (v !== undefined) out[key] = v;
+        }
+        active.delete(value);
+        if (here) decodedPositions.set(out, here);
         return out;
       }
     }
-  };
-
-  const decodeEmpty = (item: YNode | null): Decoded => {
-    const out: Decoded = {};
-    const off = item?.range?.[0];
-    if (off !== undefined) decodedPositions.set(out, position(off));
-    return out;
-  };
-
-  const decodeMap = (
-    node: YAMLMap,
-    spec: YamlSpec & { t: "obj" },
-    path: string,
-  ): Decoded => {
-    const out: Decoded = Object.create(null);
-    const merges: YNode[] = [];
-    for (const pair of node.items) {
-      const keyNode = deref(pair.key as YNode | null);
-      if (keyNode === null || !isScalar(keyNode)) {
-        failAt(keyNode?.range?.[0] ?? node.range?.[0], `unsupported mapping key in ${path}`);
-      }
-      const key = scalarText(keyNode as Scalar);
-      if (key === "<<" && (keyNode as Scalar).type === "PLAIN" && pair.key === keyNode) {
-        if (pair.value !== null) merges.push(pair.value as YNode);
-        continue;
-      }
-      const field = Object.hasOwn(spec.fields, key) ? spec.fields[key] : undefined;
-      if (field === undefined) {
-        return failAt(
-          keyNode!.range?.[0],
-          `field ${JSON.stringify(key)} not found in ${spec.name}`,
-        );
-      }
-      const v = decodeValue(
-        pair.value as YNode | null,
-        field,
-        path === "" ? key : `${path}.${key}`,
-      );
-      if (v !== undefined) out[key] = v;
-    }
-    for (const m of merges) {
-      const target = deref(m);
-      const sources: YNode[] = [];
-      if (target !== null && isSeq(target)) {
-        for (const item of target.items) sources.push(item as YNode);
-      } else if (target !== null) sources.push(target);
-      for (const s of sources) {
-        const src = deref(s);
-        if (src === null || !isMap(src)) {
-          failAt(src?.range?.[0] ?? m.range?.[0], `merge key value must be a mapping in ${path}`);
-        }
-        const merged = decodeValue(src, spec, path) as Decoded | undefined;
-        if (!merged) continue;
-        for (const k of Object.keys(merged)) if (!(k in out)) out[k] = merged[k];
-      }
-    }
-    const off = node.range?.[0];
-    if (off !== undefined) decodedPositions.set(out, position(off));
-    return out;
   };
 
   return {
     root,
     position,
     decode(spec) {
-      const node = deref(root);
-      if (node === null || isNull(node)) return failAt(undefined, "empty policy");
-      if (!isMap(node)) {
-        return failAt(node.range?.[0], `cannot decode ${describeNode(node)} into ${spec.name}`);
+      if (isYamlNull(root)) return fail(undefined, "empty policy");
+      const at = (root !== null && typeof root === "object" && positions.get(root)) ||
+        { line: 1, col: 1 };
+      if (!isMapping(root)) {
+        return fail(at, `cannot decode ${describeValue(root)} into ${spec.name}`);
       }
       try {
-        return decodeValue(node, spec, "") as Decoded;
+        return decodeValue(root, spec, "", at) as Decoded;
       } catch (error) {
         if (error instanceof GaitError) throw error;
-        return failAt(undefined, `unreadable YAML (${errorText(error)})`);
+        if (error instanceof RangeError) {
+          return fail(undefined, "unreadable YAML (nesting too deep)");
+        }
+        throw error;
       }
     },
     rootKeys() {
-      const node = deref(root);
-      if (node === null || !isMap(node)) return [];
-      const keys: string[] = [];
-      for (const pair of node.items) {
-        const k = deref(pair.key as YNode | null);
-        if (k !== null && isScalar(k)) keys.push(scalarText(k));
-      }
-      return keys;
+      return isMapping(root) ? Object.keys(root) : [];
     },
   };
-}
-
-function errorText(error: unknown): string {
-  if (error instanceof RangeError) return "nesting too deep";
-  return error instanceof Error ? error.message.split("\n")[0]! : String(error);
 }

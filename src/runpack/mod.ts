@@ -1,5 +1,5 @@
 /**
- * Runpacks: record, read, verify (spec 01 §4).
+ * Runpacks: record, read, verify (spec 01 §4); replay, diff, reduce (spec 03 §3).
  *
  * @module
  */
@@ -14,3 +14,6 @@ export * from "./read.ts";
 export * from "./resolve.ts";
 export * from "./demo.ts";
 export * from "./ticket_footer.ts";
+export * from "./replay.ts";
+export * from "./diff.ts";
+export * from "./reduce.ts";

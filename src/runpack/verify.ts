@@ -6,7 +6,8 @@
  * @module
  */
 
-import { openZipFile, type ZipArchive } from "../archive/mod.ts";
+import { NATIVE_READ_MIN_BYTES, openZipFile, type ZipArchive } from "../archive/mod.ts";
+import { loadNativeSha256 } from "../core/digest.ts";
 import { compareUtf8 } from "../core/go_json.ts";
 import { GaitError } from "../core/errors.ts";
 import { isJsonObject, type JsonObject } from "../core/json_value.ts";
@@ -67,6 +68,41 @@ export interface RunpackVerifyResult {
 
 /** Largest manifest.json accepted. */
 const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Hashes every distinct present path at once, largest first, so the archive's
+ * hash workers can take big entries while the main thread hashes others.
+ * Settles every hash before reporting, and then reports the first failure in
+ * `paths` order, so the error does not depend on which hash finished first.
+ */
+async function hashEntries(
+  archive: ZipArchive,
+  paths: readonly string[],
+): Promise<Map<string, string>> {
+  const distinct = [...new Set(paths)];
+  const sizes = new Map(distinct.map((path) => {
+    const entry = archive.entry(path);
+    return [path, entry === undefined ? 0 : Math.max(entry.compressedSize, entry.uncompressedSize)];
+  }));
+  const size = (path: string) => sizes.get(path)!;
+  // Bulk entries stream through node:crypto's SHA-256 (the archive loads it
+  // for them too); load it once up front. Smaller entries are hashed whole by
+  // WebCrypto, as fast without the ~30 ms load: preloading for a 1–2 MiB pack
+  // measured ~35 ms slower.
+  if (distinct.some((path) => size(path) >= NATIVE_READ_MIN_BYTES)) await loadNativeSha256();
+  // Array#sort is stable: equal sizes keep manifest order.
+  const bySize = [...distinct].sort((a, b) => size(b) - size(a));
+  const settled = new Map<string, PromiseSettledResult<{ sha256: string }>>();
+  const results = await Promise.allSettled(bySize.map((path) => archive.hashEntry(path)));
+  bySize.forEach((path, i) => settled.set(path, results[i]!));
+  const hashes = new Map<string, string>();
+  for (const path of distinct) {
+    const result = settled.get(path)!;
+    if (result.status === "rejected") throw result.reason;
+    hashes.set(path, result.value.sha256);
+  }
+  return hashes;
+}
 
 /**
  * Reads and checks manifest.json: present, JSON, the runpack schema, a run id.
@@ -130,11 +166,15 @@ export async function verifyRunpackArchive(
   const declared = new Set<string>();
   for (const file of files) {
     declared.add(file.path);
-    if (!archive.has(file.path)) {
-      missing.add(file.path);
-      continue;
-    }
-    const { sha256 } = await archive.hashEntry(file.path);
+    if (!archive.has(file.path)) missing.add(file.path);
+  }
+  const hashes = await hashEntries(
+    archive,
+    files.map((f) => f.path).filter((path) => !missing.has(path)),
+  );
+  for (const file of files) {
+    const sha256 = hashes.get(file.path);
+    if (sha256 === undefined) continue;
     if (sha256 !== file.sha256.toLowerCase()) {
       mismatches.push({ path: file.path, expected: file.sha256, actual: sha256 });
     }

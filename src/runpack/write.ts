@@ -91,7 +91,7 @@ export async function buildRunpack(
   }
   const all = new Map(entries);
   all.set("manifest.json", encoder.encode(canonicalJson(manifest)));
-  const zip = buildDeterministicZip([...all].map(([path, data]) => ({ path, data })));
+  const zip = await buildDeterministicZip([...all].map(([path, data]) => ({ path, data })));
   return { manifest, zip, entries: all };
 }
 

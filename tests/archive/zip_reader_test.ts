@@ -15,7 +15,12 @@ import {
   type ZipArchive,
   type ZipLimits,
 } from "../../src/archive/mod.ts";
-import { activeInflateEngine, setInflateEngine } from "../../src/archive/_inflate.ts";
+import {
+  inflateEngineFor,
+  JS_INFLATE_MAX_BYTES,
+  setInflateEngine,
+} from "../../src/archive/_inflate.ts";
+import { NATIVE_READ_MIN_BYTES } from "../../src/archive/_zlib.ts";
 import {
   crcOf,
   deflate,
@@ -98,7 +103,7 @@ interface HostileCase {
   category: "invalid_input" | "verification_failed";
   message: RegExp;
   limits?: Partial<ZipLimits>;
-  /** Run through both inflate engines (cases that reach the decoder). */
+  /** Run through every inflate engine (cases that reach the decoder). */
   engines?: boolean;
 }
 
@@ -114,7 +119,7 @@ function hostile(name: string, bytes: Uint8Array, expected: HostileCase): void {
     permissions: { read: true, write: false },
     fn: async () => {
       const before = listing();
-      const engines = expected.engines ? ["handle", "web"] as const : ["auto"] as const;
+      const engines = expected.engines ? ["handle", "web", "js"] as const : ["auto"] as const;
       try {
         for (const engine of engines) {
           setInflateEngine(engine);
@@ -228,7 +233,7 @@ hostile("not a zip: an empty file", new Uint8Array(0), {
 });
 
 {
-  const whole = buildDeterministicZip([
+  const whole = await buildDeterministicZip([
     { path: "a.json", data: enc.encode(`{"a":1}`) },
     { path: "b.jsonl", data: enc.encode(`{"b":2}\n`.repeat(100)) },
   ]);
@@ -633,18 +638,18 @@ Deno.test({
 {
   const big = noise(3 * MiB + 12345, 7);
   const text = enc.encode(`{"event":"tool_call","n":1}\n`.repeat(120_000));
-  const bytes = buildDeterministicZip([
+  const bytes = await buildDeterministicZip([
     { path: "noise.bin", data: big },
     { path: "events.jsonl", data: text },
   ]);
   const path = stage(bytes);
 
   Deno.test({
-    name: "reading: entries spanning many read chunks hash and read correctly, on both engines",
+    name: "reading: entries spanning many read chunks hash and read correctly, on every engine",
     permissions: { read: true, write: false },
     fn: async () => {
       try {
-        for (const engine of ["handle", "web"] as const) {
+        for (const engine of ["auto", "handle", "web", "js"] as const) {
           setInflateEngine(engine);
           const zip = await openZipFile(path);
           try {
@@ -706,8 +711,12 @@ Deno.test({
 }
 
 Deno.test("reading: a nested zip opened from bytes", async () => {
-  const inner = buildDeterministicZip([{ path: "run.json", data: enc.encode(`{"run_id":"r"}`) }]);
-  const outer = openZipBytes(buildDeterministicZip([{ path: "source/runpack.zip", data: inner }]));
+  const inner = await buildDeterministicZip([
+    { path: "run.json", data: enc.encode(`{"run_id":"r"}`) },
+  ]);
+  const outer = openZipBytes(
+    await buildDeterministicZip([{ path: "source/runpack.zip", data: inner }]),
+  );
   const nested = openZipBytes(
     await outer.readEntry("source/runpack.zip"),
     {},
@@ -716,8 +725,12 @@ Deno.test("reading: a nested zip opened from bytes", async () => {
   assert.equal(dec.decode(await nested.readEntry("run.json")), `{"run_id":"r"}`);
 });
 
-Deno.test("reading: the native zlib handle engine is active on the pinned Deno", () => {
-  // If a Deno upgrade changes node:zlib internals, reading silently falls back
-  // to DecompressionStream (about half the speed); this makes that visible.
-  assert.equal(activeInflateEngine(), "handle");
+Deno.test("reading: engines by entry size; the native handle is active on the pinned Deno", async () => {
+  assert.equal(await inflateEngineFor(0), "js");
+  assert.equal(await inflateEngineFor(JS_INFLATE_MAX_BYTES - 1), "js");
+  assert.equal(await inflateEngineFor(JS_INFLATE_MAX_BYTES), "web");
+  assert.equal(await inflateEngineFor(NATIVE_READ_MIN_BYTES - 1), "web");
+  // If a Deno upgrade changes node:zlib internals, bulk reading silently falls
+  // back to DecompressionStream (about half the speed); this makes that visible.
+  assert.equal(await inflateEngineFor(NATIVE_READ_MIN_BYTES), "handle");
 });

@@ -10,6 +10,7 @@ import {
   writeDeterministicZip,
   type ZipInputFile,
 } from "../../src/archive/mod.ts";
+import { NATIVE_DEFLATE_MIN_BYTES } from "../../src/archive/_zlib.ts";
 import { crcOf, type LaidOutEntry, parseLayout } from "./_zip_builder.ts";
 
 const enc = new TextEncoder();
@@ -33,8 +34,12 @@ const SAMPLE: ZipInputFile[] = [
 /** The 9-byte extended-timestamp extra: id 0x5455, size 5, flag 1, 315532800. */
 const EXT_TIME = new Uint8Array([0x55, 0x54, 0x05, 0x00, 0x01, 0x00, 0xa6, 0xce, 0x12]);
 
-function assertRejects(fn: () => unknown, category: string, message: RegExp): void {
-  assert.throws(fn, (error: unknown) => {
+async function assertRejects(
+  fn: () => Promise<unknown>,
+  category: string,
+  message: RegExp,
+): Promise<void> {
+  await assert.rejects(fn, (error: unknown) => {
     assert.ok(error instanceof GaitError, `expected GaitError, got ${error}`);
     assert.equal(error.category, category);
     assert.match(error.message, message);
@@ -43,37 +48,40 @@ function assertRejects(fn: () => unknown, category: string, message: RegExp): vo
 }
 
 Deno.test("writer: round trip through the reader gives back every file", async () => {
-  const zip = openZipBytes(buildDeterministicZip(SAMPLE));
+  const zip = openZipBytes(await buildDeterministicZip(SAMPLE));
   for (const f of SAMPLE) {
     assert.deepEqual(await zip.readEntry(f.path), f.data);
   }
   assert.equal(zip.entries.length, SAMPLE.length);
 });
 
-Deno.test("writer: the same input gives identical bytes twice", () => {
-  const a = buildDeterministicZip(SAMPLE);
-  const b = buildDeterministicZip(SAMPLE.map((f) => ({ ...f, data: f.data.slice() })));
+Deno.test("writer: the same input gives identical bytes twice", async () => {
+  const a = await buildDeterministicZip(SAMPLE);
+  const b = await buildDeterministicZip(SAMPLE.map((f) => ({ ...f, data: f.data.slice() })));
   assert.deepEqual(a, b);
 });
 
-Deno.test("writer: input order does not change the bytes", () => {
-  assert.deepEqual(buildDeterministicZip(SAMPLE), buildDeterministicZip([...SAMPLE].reverse()));
+Deno.test("writer: input order does not change the bytes", async () => {
+  assert.deepEqual(
+    await buildDeterministicZip(SAMPLE),
+    await buildDeterministicZip([...SAMPLE].reverse()),
+  );
 });
 
-Deno.test("writer: entries are sorted by UTF-8 byte order", () => {
+Deno.test("writer: entries are sorted by UTF-8 byte order", async () => {
   // JS `<` compares UTF-16 units and would put U+1F600 (a surrogate pair,
   // 0xD83D…) before U+FF5E; in UTF-8 byte order it comes after.
   const names = ["a0", "a/b", "Z", "\u{1F600}", "\uFF5E", "é", "a"];
-  const zip = openZipBytes(buildDeterministicZip(names.map((n) => file(n, n))));
+  const zip = openZipBytes(await buildDeterministicZip(names.map((n) => file(n, n))));
   assert.deepEqual(zip.names, ["Z", "a", "a/b", "a0", "é", "\uFF5E", "\u{1F600}"]);
 });
 
-Deno.test("writer: zero files give zero bytes", () => {
-  assert.equal(buildDeterministicZip([]).length, 0);
+Deno.test("writer: zero files give zero bytes", async () => {
+  assert.equal((await buildDeterministicZip([])).length, 0);
 });
 
-Deno.test("writer: fixed mtime and mode bytes sit at their offsets", () => {
-  const bytes = buildDeterministicZip([file("a.txt", "x")]);
+Deno.test("writer: fixed mtime and mode bytes sit at their offsets", async () => {
+  const bytes = await buildDeterministicZip([file("a.txt", "x")]);
   const v = new DataView(bytes.buffer);
   // Local header: time at 10, date at 12; name (5) then the extra.
   assert.equal(v.getUint16(10, true), 0);
@@ -86,7 +94,7 @@ Deno.test("writer: fixed mtime and mode bytes sit at their offsets", () => {
   assert.equal(v.getUint32(c + 38, true), 0x81a40000);
 });
 
-Deno.test("writer: any execute bit gives 0755, everything else 0644", () => {
+Deno.test("writer: any execute bit gives 0755, everything else 0644", async () => {
   const modes: [number | undefined, number][] = [
     [undefined, 0x81a40000],
     [0, 0x81a40000],
@@ -98,10 +106,10 @@ Deno.test("writer: any execute bit gives 0755, everything else 0644", () => {
     [0o001, 0x81ed0000],
   ];
   for (const [mode, attrs] of modes) {
-    const layout = parseLayout(buildDeterministicZip([file("f", "x", mode)]));
+    const layout = parseLayout(await buildDeterministicZip([file("f", "x", mode)]));
     assert.equal(layout.entries[0]!.central.externalAttrs, attrs, `mode ${mode}`);
     assert.equal(
-      openZipBytes(buildDeterministicZip([file("f", "x", mode)])).entries[0]!.mode,
+      openZipBytes(await buildDeterministicZip([file("f", "x", mode)])).entries[0]!.mode,
       attrs === 0x81ed0000 ? 0o755 : 0o644,
     );
   }
@@ -137,9 +145,9 @@ function assertGoLayout(entry: LaidOutEntry, data: Uint8Array, utf8: boolean): v
   assert.equal(central.internalAttrs, 0);
 }
 
-Deno.test("writer: Go byte layout of local, descriptor, central and end records", () => {
+Deno.test("writer: Go byte layout of local, descriptor, central and end records", async () => {
   const files = [file("a.json", "{}"), file("dir/é.txt", "accent"), file("t~", "tilde")];
-  const bytes = buildDeterministicZip(files);
+  const bytes = await buildDeterministicZip(files);
   const layout = parseLayout(bytes);
   assert.equal(layout.entries.length, 3);
   // Go's detectUTF8 flags names with any code point outside 0x20–0x7d.
@@ -176,7 +184,7 @@ Deno.test("writer: headers match a zip written by Go's archive/zip (fixture)", a
   for (const e of goZip.entries) {
     files.push({ path: e.name, data: await goZip.readEntry(e.name), mode: e.mode });
   }
-  const ours = parseLayout(buildDeterministicZip(files));
+  const ours = parseLayout(await buildDeterministicZip(files));
   const theirs = parseLayout(go);
   assert.equal(ours.entries.length, theirs.entries.length);
   const strip = (e: LaidOutEntry) => ({
@@ -192,61 +200,77 @@ Deno.test("writer: headers match a zip written by Go's archive/zip (fixture)", a
   assert.equal(ours.end.entries, theirs.end.entries);
 });
 
-Deno.test("writer: rejects an empty name", () => {
-  assertRejects(() => buildDeterministicZip([file("", "x")]), "invalid_input", /must not be empty/);
-  assertRejects(
+Deno.test("writer: rejects an empty name", async () => {
+  await assertRejects(
+    () => buildDeterministicZip([file("", "x")]),
+    "invalid_input",
+    /must not be empty/,
+  );
+  await assertRejects(
     () => buildDeterministicZip([file(" \t", "x")]),
     "invalid_input",
     /must not be empty/,
   );
 });
 
-Deno.test("writer: rejects duplicate names, also after trimming", () => {
-  assertRejects(
+Deno.test("writer: rejects duplicate names, also after trimming", async () => {
+  await assertRejects(
     () => buildDeterministicZip([file("a", "1"), file("a", "2")]),
     "invalid_input",
     /duplicate zip entry name: a$/,
   );
-  assertRejects(
+  await assertRejects(
     () => buildDeterministicZip([file("a", "1"), file(" a\n", "2")]),
     "invalid_input",
     /duplicate zip entry name: a$/,
   );
 });
 
-Deno.test("writer: rejects absolute names", () => {
-  assertRejects(() => buildDeterministicZip([file("/etc/x", "x")]), "invalid_input", /unsafe/);
-  assertRejects(() => buildDeterministicZip([file("C:/x", "x")]), "invalid_input", /unsafe/);
+Deno.test("writer: rejects absolute names", async () => {
+  await assertRejects(
+    () => buildDeterministicZip([file("/etc/x", "x")]),
+    "invalid_input",
+    /unsafe/,
+  );
+  await assertRejects(() => buildDeterministicZip([file("C:/x", "x")]), "invalid_input", /unsafe/);
 });
 
-Deno.test("writer: rejects names with .. components", () => {
+Deno.test("writer: rejects names with .. components", async () => {
   for (const name of ["../x", "a/../x", "a/.."]) {
-    assertRejects(() => buildDeterministicZip([file(name, "x")]), "invalid_input", /unsafe/);
+    await assertRejects(() => buildDeterministicZip([file(name, "x")]), "invalid_input", /unsafe/);
   }
   // ".." only as a whole component: these are ordinary names.
-  buildDeterministicZip([file("a..b", "x"), file("..a/b", "y")]);
+  await buildDeterministicZip([file("a..b", "x"), file("..a/b", "y")]);
 });
 
-Deno.test("writer: rejects backslashes, NUL and directory names", () => {
-  assertRejects(() => buildDeterministicZip([file("a\\b", "x")]), "invalid_input", /unsafe/);
-  assertRejects(() => buildDeterministicZip([file("a\0b", "x")]), "invalid_input", /unsafe/);
-  assertRejects(() => buildDeterministicZip([file("dir/", "")]), "invalid_input", /directory/);
+Deno.test("writer: rejects backslashes, NUL and directory names", async () => {
+  await assertRejects(() => buildDeterministicZip([file("a\\b", "x")]), "invalid_input", /unsafe/);
+  await assertRejects(() => buildDeterministicZip([file("a\0b", "x")]), "invalid_input", /unsafe/);
+  await assertRejects(
+    () => buildDeterministicZip([file("dir/", "")]),
+    "invalid_input",
+    /directory/,
+  );
 });
 
-Deno.test("writer: rejects names the reader would refuse (over 1024 bytes, lone surrogates)", () => {
-  assertRejects(
+Deno.test("writer: rejects names the reader would refuse (over 1024 bytes, lone surrogates)", async () => {
+  await assertRejects(
     () => buildDeterministicZip([file("a".repeat(1025), "x")]),
     "invalid_input",
     /unsafe/,
   );
-  buildDeterministicZip([file("a".repeat(1024), "x")]);
-  assertRejects(() => buildDeterministicZip([file("a\ud800", "x")]), "invalid_input", /UTF-8/);
+  await buildDeterministicZip([file("a".repeat(1024), "x")]);
+  await assertRejects(
+    () => buildDeterministicZip([file("a\ud800", "x")]),
+    "invalid_input",
+    /UTF-8/,
+  );
 });
 
-Deno.test("writer: rejects entries over 4 GiB - 1", () => {
+Deno.test("writer: rejects entries over 4 GiB - 1", async () => {
   // A stand-in with the length of a 4 GiB buffer: the size check runs first.
   const huge = { length: 2 ** 32 } as unknown as Uint8Array;
-  assertRejects(
+  await assertRejects(
     () => buildDeterministicZip([{ path: "big.bin", data: huge }]),
     "invalid_input",
     /too large/,
@@ -259,7 +283,7 @@ Deno.test("writer: writeDeterministicZip writes atomically, mode 0600, parents 0
     const path = `${dir}/out/nested/pack.zip`;
     const bytes = await writeDeterministicZip(path, SAMPLE);
     assert.deepEqual(await Deno.readFile(path), bytes);
-    assert.deepEqual(bytes, buildDeterministicZip(SAMPLE));
+    assert.deepEqual(bytes, await buildDeterministicZip(SAMPLE));
     if (posix) {
       assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
       assert.equal((await Deno.stat(`${dir}/out`)).mode! & 0o777, 0o750);
@@ -288,4 +312,45 @@ Deno.test("writer: a rejected input writes nothing", async () => {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+/** The deflate payload of the entry laid out at index `i`. */
+function payload(bytes: Uint8Array, layout: ReturnType<typeof parseLayout>, i: number): Uint8Array {
+  const e = layout.entries[i]!;
+  const start = e.central.localOffset + 30 + e.name.length + e.local.extra.length;
+  return bytes.subarray(start, start + e.central.compressedSize);
+}
+
+async function compressionStream(data: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream()
+    .pipeThrough(new CompressionStream("deflate-raw"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+Deno.test({
+  name: "writer: the deflate engine depends only on the entry's size (web below, zlib 5 above)",
+  fn: async () => {
+    const { deflateRawSync } = await import("node:zlib");
+    const small = enc.encode(`{"seq":1,"tool":"fs.read"}\n`.repeat(1000));
+    const big = new Uint8Array(NATIVE_DEFLATE_MIN_BYTES);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7919) % 251 < 40 ? i & 0xff : 65;
+    const justBelow = big.subarray(0, NATIVE_DEFLATE_MIN_BYTES - 1);
+    const files = [
+      { path: "big.bin", data: big },
+      { path: "below.bin", data: justBelow },
+      { path: "small.jsonl", data: small },
+    ];
+    const bytes = await buildDeterministicZip(files);
+    const layout = parseLayout(bytes);
+    // Sorted: below.bin, big.bin, small.jsonl.
+    assert.deepEqual(payload(bytes, layout, 0), await compressionStream(justBelow));
+    assert.deepEqual(payload(bytes, layout, 1), new Uint8Array(deflateRawSync(big, { level: 5 })));
+    assert.deepEqual(payload(bytes, layout, 2), await compressionStream(small));
+    // The small entry's bytes do not depend on what else is in the archive.
+    const alone = await buildDeterministicZip([{ path: "small.jsonl", data: small }]);
+    assert.deepEqual(payload(alone, parseLayout(alone), 0), payload(bytes, layout, 2));
+    assert.deepEqual(await buildDeterministicZip([...files].reverse()), bytes);
+    const zip = openZipBytes(bytes);
+    for (const f of files) assert.deepEqual(await zip.readEntry(f.path), f.data);
+  },
 });

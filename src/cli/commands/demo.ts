@@ -24,7 +24,8 @@ const NEXT_COMMANDS = [
 const METRICS_OPT_IN = "export GAIT_ADOPTION_LOG=./gait-out/adoption.jsonl";
 
 /** Runs the standard demo. */
-export async function run(_ctx: CommandContext): Promise<CommandOutput> {
+export async function run(ctx: CommandContext): Promise<CommandOutput> {
+  if (ctx.bool("policy")) return await (await import("./demo_policy.ts")).run(ctx);
   const started = performance.now();
   const content = normalizeRunpack(demoRunpackDraft(gaitVersion()));
   const built = await writeRunpack(BUNDLE, content);
