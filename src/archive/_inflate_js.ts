@@ -24,136 +24,35 @@ export class JsInflateError extends Error {
   }
 }
 
+/** The input ended inside the stream. */
+class EndOfInput extends JsInflateError {
+  constructor() {
+    super("unexpected end of file");
+  }
+}
+
 /** Bits resolved by one table lookup; longer codes take the slow path. */
 const FAST_BITS = 9;
 const FAST_MASK = (1 << FAST_BITS) - 1;
 const MAX_BITS = 15;
 
+// deno-fmt-ignore
 const LENGTH_BASE = [
-  3,
-  4,
-  5,
-  6,
-  7,
-  8,
-  9,
-  10,
-  11,
-  13,
-  15,
-  17,
-  19,
-  23,
-  27,
-  31,
-  35,
-  43,
-  51,
-  59,
-  67,
-  83,
-  99,
-  115,
-  131,
-  163,
-  195,
-  227,
-  258,
+  3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131,
+  163, 195, 227, 258,
 ];
+// deno-fmt-ignore
 const LENGTH_EXTRA = [
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  1,
-  1,
-  2,
-  2,
-  2,
-  2,
-  3,
-  3,
-  3,
-  3,
-  4,
-  4,
-  4,
-  4,
-  5,
-  5,
-  5,
-  5,
-  0,
+  0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
 ];
+// deno-fmt-ignore
 const DIST_BASE = [
-  1,
-  2,
-  3,
-  4,
-  5,
-  7,
-  9,
-  13,
-  17,
-  25,
-  33,
-  49,
-  65,
-  97,
-  129,
-  193,
-  257,
-  385,
-  513,
-  769,
-  1025,
-  1537,
-  2049,
-  3073,
-  4097,
-  6145,
-  8193,
-  12289,
-  16385,
-  24577,
+  1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049,
+  3073, 4097, 6145, 8193, 12289, 16385, 24577,
 ];
+// deno-fmt-ignore
 const DIST_EXTRA = [
-  0,
-  0,
-  0,
-  0,
-  1,
-  1,
-  2,
-  2,
-  3,
-  3,
-  4,
-  4,
-  5,
-  5,
-  6,
-  6,
-  7,
-  7,
-  8,
-  8,
-  9,
-  9,
-  10,
-  10,
-  11,
-  11,
-  12,
-  12,
-  13,
-  13,
+  0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
 ];
 /** Order of the code-length code lengths in a dynamic block header. */
 const CLEN_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
@@ -257,7 +156,7 @@ class Decoder {
   }
 
   bits(n: number): number {
-    if (!this.fill(n)) throw new JsInflateError("unexpected end of file");
+    if (!this.fill(n)) throw new EndOfInput();
     const value = this.bitBuf & ((1 << n) - 1);
     this.bitBuf >>>= n;
     this.bitCount -= n;
@@ -274,7 +173,7 @@ class Decoder {
       this.bitCount -= len;
       return entry >>> 4;
     }
-    if (len !== 0) throw new JsInflateError("unexpected end of file");
+    if (len !== 0) throw new EndOfInput();
     return this.decodeSlow(h);
   }
 
@@ -295,17 +194,17 @@ class Decoder {
     return -1;
   }
 
-  /** Room for `n` more bytes; false when the output limit has been reached. */
-  reserve(n: number): boolean {
+  /** Grows the output buffer to hold `n` more bytes, never past the limit. */
+  reserve(n: number): void {
     const need = Math.min(this.outPos + n, this.limit);
     if (need > this.out.length) {
       const grown = new Uint8Array(Math.min(this.limit, Math.max(need, this.out.length * 2)));
       grown.set(this.out.subarray(0, this.outPos));
       this.out = grown;
     }
-    return this.outPos + n <= this.limit;
   }
 
+  /** Copies one stored block; false when the output limit stopped it. */
   stored(): boolean {
     // Drop to a byte boundary, then give back whole buffered bytes.
     this.bitBuf >>>= this.bitCount & 7;
@@ -314,20 +213,19 @@ class Decoder {
     this.bitBuf = 0;
     this.bitCount = 0;
     const input = this.input;
-    if (this.pos + 4 > input.length) throw new JsInflateError("unexpected end of file");
+    if (this.pos + 4 > input.length) throw new EndOfInput();
     const len = input[this.pos]! | (input[this.pos + 1]! << 8);
     const nlen = input[this.pos + 2]! | (input[this.pos + 3]! << 8);
     this.pos += 4;
     if (len !== (~nlen & 0xffff)) throw new JsInflateError("invalid stored block lengths");
-    const available = Math.min(len, input.length - this.pos);
-    const room = Math.min(available, this.limit - this.outPos);
-    this.reserve(room);
-    this.out.set(input.subarray(this.pos, this.pos + room), this.outPos);
-    this.outPos += room;
-    this.pos += room;
+    const take = Math.min(len, this.limit - this.outPos, input.length - this.pos);
+    this.reserve(take);
+    this.out.set(input.subarray(this.pos, this.pos + take), this.outPos);
+    this.outPos += take;
+    this.pos += take;
+    if (take === len) return true;
     if (this.outPos >= this.limit) return false;
-    if (available < len) throw new JsInflateError("unexpected end of file");
-    return true;
+    throw new EndOfInput();
   }
 
   dynamic(): { lit: Huffman; dist: Huffman } {
@@ -372,9 +270,11 @@ class Decoder {
   }
 
   /**
-   * Decodes one compressed block; false when the output limit has been
-   * reached. The hot loop keeps the bit buffer in locals (up to 31 bits) and
-   * falls back to {@link decode} for long codes and the end of the input.
+   * Decodes one compressed block; false when the output limit stopped it. As
+   * zlib does, decoding stops only when a byte is due and there is no room,
+   * so the symbol after the last byte that fits is still checked. The hot
+   * loop keeps the bit buffer in locals (up to 31 bits) and falls back to
+   * {@link decode} for long codes and the end of the input.
    */
   codes(lit: Huffman, dist: Huffman): boolean {
     const input = this.input;
@@ -388,15 +288,6 @@ class Decoder {
     let out = this.out;
     let outPos = this.outPos;
     for (;;) {
-      // Like the handle engine, stop the moment the limit is reached, before
-      // looking at any further data.
-      if (outPos >= limit) {
-        this.pos = pos;
-        this.bitBuf = bitBuf;
-        this.bitCount = bitCount;
-        this.outPos = outPos;
-        return false;
-      }
       while (bitCount < 24 && pos < inLen) {
         bitBuf |= input[pos++]! << bitCount;
         bitCount += 8;
@@ -420,6 +311,13 @@ class Decoder {
       }
       if (sym < 256) {
         if (sym < 0) throw new JsInflateError("invalid literal/length code");
+        if (outPos >= limit) {
+          this.pos = pos;
+          this.bitBuf = bitBuf;
+          this.bitCount = bitCount;
+          this.outPos = outPos;
+          return false;
+        }
         if (outPos >= out.length) {
           this.pos = pos;
           this.bitBuf = bitBuf;
@@ -441,7 +339,7 @@ class Decoder {
       const li = sym - 257;
       if (li >= 29) throw new JsInflateError("invalid literal/length code");
       let extra = LENGTH_EXTRA[li]!;
-      if (bitCount < extra) throw new JsInflateError("unexpected end of file");
+      if (bitCount < extra) throw new EndOfInput();
       const length = LENGTH_BASE[li]! + (bitBuf & ((1 << extra) - 1));
       bitBuf >>>= extra;
       bitCount -= extra;
@@ -472,10 +370,18 @@ class Decoder {
         bitBuf |= input[pos++]! << bitCount;
         bitCount += 8;
       }
-      if (bitCount < extra) throw new JsInflateError("unexpected end of file");
+      if (bitCount < extra) throw new EndOfInput();
       const distance = DIST_BASE[di]! + (bitBuf & ((1 << extra) - 1));
       bitBuf >>>= extra;
       bitCount -= extra;
+      // zlib checks the distance only when it copies, after the room check.
+      if (outPos >= limit) {
+        this.pos = pos;
+        this.bitBuf = bitBuf;
+        this.bitCount = bitCount;
+        this.outPos = outPos;
+        return false;
+      }
       if (distance > outPos) throw new JsInflateError("invalid distance too far back");
       const n = Math.min(length, limit - outPos);
       if (outPos + n > out.length) {
@@ -493,12 +399,19 @@ class Decoder {
       } else {
         for (; outPos < end; outPos++) out[outPos] = out[outPos - distance]!;
       }
+      if (n < length) {
+        // Stopped inside a match: zlib looks no further either.
+        this.pos = pos;
+        this.bitBuf = bitBuf;
+        this.bitCount = bitCount;
+        this.outPos = outPos;
+        return false;
+      }
     }
   }
 
   run(): void {
     for (;;) {
-      if (this.outPos >= this.limit) return;
       const last = this.bits(1);
       const type = this.bits(2);
       let more: boolean;
@@ -516,6 +429,7 @@ class Decoder {
       if (!more) return;
       if (last === 1) break;
     }
+    // At the limit the handle engine stops without looking for stray bytes.
     if (this.outPos >= this.limit) return;
     // Whole bytes still buffered were never consumed.
     if (this.pos - (this.bitCount >>> 3) < this.input.length) {
@@ -526,8 +440,10 @@ class Decoder {
 
 /**
  * Decodes a complete raw-deflate stream, stopping (without error) once
- * `outputLimit` bytes have been produced. Throws {@link JsInflateError} for
- * corrupt or truncated data, and for bytes after the end of the stream.
+ * `outputLimit` bytes have been produced and another one is due. Throws
+ * {@link JsInflateError} for corrupt or truncated data, and for bytes after
+ * the end of the stream, exactly when the zlib handle engine given the whole
+ * input does (running out of input once the output is full is not an error).
  *
  * @example
  * ```ts
@@ -536,6 +452,10 @@ class Decoder {
  */
 export function inflateRawJs(input: Uint8Array, outputLimit: number): Uint8Array {
   const decoder = new Decoder(input, outputLimit);
-  decoder.run();
+  try {
+    decoder.run();
+  } catch (error) {
+    if (!(error instanceof EndOfInput) || decoder.outPos < outputLimit) throw error;
+  }
   return decoder.out.subarray(0, decoder.outPos);
 }

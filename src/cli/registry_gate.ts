@@ -29,6 +29,12 @@ const keyMode = str(
   "dev|prod",
 );
 
+const killSwitchStateFlag = str(
+  "state",
+  "kill switch state file (default ./.gait-out/kill_switch_state.json)",
+  "path",
+);
+
 /** The `gate`, `trace` and `policy` groups. */
 export const GATE_GROUPS: GroupDef[] = [
   {
@@ -44,6 +50,18 @@ export const GATE_GROUPS: GroupDef[] = [
       "Verify the Ed25519 signature of a gate trace record offline, so a recorded allow or block decision can be trusted later.",
   },
   {
+    name: "delegate",
+    summary: "mint and verify signed delegation tokens",
+    explain:
+      "Mint a signed delegation token from a delegator to a delegate for a scope, and verify one, so gate eval can check a delegation chain link by link.",
+  },
+  {
+    name: "kill-switch",
+    summary: "stop matching tool calls immediately",
+    explain:
+      "Add, list, disable and expire kill-switch entries; gate eval blocks every call an enabled, unexpired entry matches.",
+  },
+  {
     name: "policy",
     summary: "create, validate, format, test and simulate gate policies",
     explain:
@@ -53,6 +71,9 @@ export const GATE_GROUPS: GroupDef[] = [
 
 /** `--explain` sentences of the gate leaf commands. */
 export const GATE_LEAF_EXPLAIN: Record<string, string> = {
+  "approve-script":
+    "Sign a registry entry that pre-approves one script intent under one policy, so gate eval allows it without a token until it expires.",
+  "list-scripts": "List the entries of an approved-script registry.",
   approve:
     "Mint a signed approval token bound to one intent digest and one policy digest, so gate eval can turn require_approval into allow.",
 };
@@ -97,10 +118,65 @@ export const GATE_COMMANDS: CommandDef[] = [
         "environment variable holding the approval private key",
         "VAR",
       ),
+      // Delegation (spec 02 §5.4).
+      str("delegation-token", "delegation token file", "path"),
+      str("delegation-token-chain", "more delegation token files, comma-separated", "csv"),
+      str(
+        "delegation-audit-out",
+        "delegation audit path (default delegation_audit_<trace_id>.json)",
+        "path",
+      ),
+      str("delegation-public-key", "delegation verify key file", "path"),
+      str(
+        "delegation-public-key-env",
+        "environment variable holding the delegation verify key",
+        "VAR",
+      ),
+      str("delegation-private-key", "delegation key file (its public half verifies)", "path"),
+      str(
+        "delegation-private-key-env",
+        "environment variable holding the delegation private key",
+        "VAR",
+      ),
+      // Credential broker (spec 02 §6.5).
+      str(
+        "credential-broker",
+        "broker for require_broker_credential rules (default off)",
+        "off|none|stub|env|command",
+      ),
+      str(
+        "credential-env-prefix",
+        "env broker variable prefix (default GAIT_BROKER_TOKEN_)",
+        "prefix",
+      ),
+      str("credential-ref", "credential reference (default: the rule's broker_reference)", "ref"),
+      str("credential-scopes", "extra credential scopes, comma-separated", "csv"),
+      str("credential-command", "command broker executable (needs run permission)", "path"),
+      str("credential-command-args", "command broker arguments, comma-separated", "csv"),
+      str(
+        "credential-evidence-out",
+        "credential evidence path (default credential_evidence_<trace_id>.json)",
+        "path",
+      ),
       str(
         "context-envelope",
         "context envelope JSON binding the intent's context evidence",
         "path",
+      ),
+      // Runtime guards that read local state (spec 02 §6.1, §6.2, §6.7).
+      str("kill-switch-state", "kill switch state file (gait kill-switch add)", "path"),
+      str(
+        "rate-limit-state",
+        "rate limit state file (default .gait-out/gate_rate_limits.json)",
+        "path",
+      ),
+      str("wrkr-inventory", "Wrkr inventory JSON for context enrichment", "path"),
+      str("approved-script-registry", "approved script registry (gait approve-script)", "path"),
+      str("approved-script-public-key", "approved script registry verify key file", "path"),
+      str(
+        "approved-script-public-key-env",
+        "environment variable holding the approved script verify key",
+        "VAR",
       ),
       str("config", "project defaults file (default .gait/config.yaml)", "path"),
       { name: "no-config", kind: "bool", usage: "ignore the project defaults file" },
@@ -139,6 +215,47 @@ export const GATE_COMMANDS: CommandDef[] = [
       ...privateKeyFlags,
     ],
     load: () => import("./commands/approve.ts"),
+  },
+  // Delegation (spec 02 §5.4).
+  {
+    path: ["delegate", "mint"],
+    summary: "mint a signed delegation token",
+    synopsis:
+      "gait delegate mint --delegator <id> --delegate <id> --scope <csv> --ttl <duration>\n                   [--scope-class <c>] [--intent-digest <hex>] [--policy-digest <hex>] [--out <path>] [key flags] [--json]",
+    description:
+      "The token is written to --out (default delegation_<token_id>.json). gate eval accepts a link when the\ntoken scope (plus scope_class) holds * or any of the rule's delegation_scopes.",
+    flags: [
+      str("delegator", "identity that delegates", "id"),
+      str("delegate", "identity that receives the delegation", "id"),
+      str("scope", "delegated scope entries, comma-separated (required)", "csv"),
+      str("scope-class", "scope class (e.g. write)", "class"),
+      str("ttl", "time to live, a Go duration such as 30m or 1h (required)", "duration"),
+      str("intent-digest", "bind the token to one intent_digest (64 hex)", "hex"),
+      str("policy-digest", "bind the token to one policy_digest (64 hex)", "hex"),
+      str("out", "token file (default delegation_<token_id>.json)", "path"),
+      keyMode,
+      ...privateKeyFlags,
+    ],
+    load: () => import("./commands/delegate.ts").then((m) => ({ run: m.runMint })),
+  },
+  {
+    path: ["delegate", "verify"],
+    summary: "verify a delegation token",
+    synopsis:
+      "gait delegate verify --token <path> [key flags] [--delegator <id>] [--delegate <id>] [--scope <csv>]\n                     [--intent-digest <hex>] [--policy-digest <hex>] [--json]",
+    description:
+      "Exit 0 when the token verifies; exit 2 with error_code set to the failing reason code otherwise.",
+    flags: [
+      str("token", "delegation token file", "path"),
+      ...publicKeyFlags,
+      ...privateKeyFlags,
+      str("delegator", "expected delegator identity", "id"),
+      str("delegate", "expected delegate identity", "id"),
+      str("scope", "required scope entries (any one suffices), comma-separated", "csv"),
+      str("intent-digest", "expected intent_digest (checked when the token carries one)", "hex"),
+      str("policy-digest", "expected policy_digest (checked when the token carries one)", "hex"),
+    ],
+    load: () => import("./commands/delegate.ts").then((m) => ({ run: m.runVerify })),
   },
   {
     path: ["policy", "init"],
@@ -189,5 +306,83 @@ export const GATE_COMMANDS: CommandDef[] = [
       str("fixtures", "intent JSON files or directories, comma-separated", "csv"),
     ],
     load: () => import("./commands/policy.ts").then((m) => ({ run: m.runSimulate })),
+  },
+  // Kill switch and approved scripts (spec 02 §6.2, §6.7).
+  {
+    path: ["kill-switch", "add"],
+    summary: "add (or replace) a kill-switch entry",
+    synopsis:
+      "gait kill-switch add [--state <path>] [--entry-id <id>] [selectors] [--reason <r>] [--actor <a>] [--expires-at <time>] [--json]",
+    description:
+      "Selectors: --agent-id --identity --tool-name --target-kind --target-value --environment\n--path-prefixes <csv> --workspace-prefixes <csv>; at least one is required.",
+    flags: [
+      killSwitchStateFlag,
+      str("entry-id", "entry id (default: derived from the fields)", "id"),
+      str("agent-id", "match context.agent_id", "id"),
+      str("identity", "match context.identity", "id"),
+      str("tool-name", "match the tool name (or a script step's)", "name"),
+      str("target-kind", "match a target kind", "kind"),
+      str("target-value", "match a target value", "value"),
+      str("environment", "match context.environment", "env"),
+      str("path-prefixes", "match path targets under these prefixes", "csv"),
+      str("workspace-prefixes", "match workspaces under these prefixes", "csv"),
+      str("reason", "why the entry exists", "text"),
+      str("actor", "who added it", "id"),
+      str("expires-at", "RFC 3339 expiry (default: never)", "time"),
+    ],
+    load: () => import("./commands/kill_switch.ts").then((m) => ({ run: m.runAdd })),
+  },
+  {
+    path: ["kill-switch", "list"],
+    summary: "list kill-switch entries",
+    synopsis: "gait kill-switch list [--state <path>] [--json]",
+    flags: [killSwitchStateFlag],
+    load: () => import("./commands/kill_switch.ts").then((m) => ({ run: m.runList })),
+  },
+  {
+    path: ["kill-switch", "disable"],
+    summary: "disable a kill-switch entry",
+    synopsis: "gait kill-switch disable --entry-id <id> [--state <path>] [--json]",
+    flags: [killSwitchStateFlag, str("entry-id", "entry to disable", "id")],
+    load: () => import("./commands/kill_switch.ts").then((m) => ({ run: m.runDisable })),
+  },
+  {
+    path: ["kill-switch", "expire"],
+    summary: "expire a kill-switch entry",
+    synopsis:
+      "gait kill-switch expire --entry-id <id> [--expires-at <time>] [--state <path>] [--json]",
+    flags: [
+      killSwitchStateFlag,
+      str("entry-id", "entry to expire", "id"),
+      str("expires-at", "RFC 3339 expiry (default: now)", "time"),
+    ],
+    load: () => import("./commands/kill_switch.ts").then((m) => ({ run: m.runExpire })),
+  },
+  {
+    path: ["approve-script"],
+    summary: "pre-approve a script intent in a signed registry",
+    synopsis:
+      "gait approve-script --policy <p> --intent <script.json> --registry <path> --approver <id>\n                    [--pattern-id <id>] [--ttl 168h] [--scope <csv>] [key flags] [--json]",
+    description:
+      "Scope entries: risk:<class>, tool:<name>, workspace_prefix:<path>, endpoint:<class>.\ngate eval verifies entries with --approved-script-public-key, else the approval key.",
+    flags: [
+      str("policy", "policy YAML the approval is bound to", "path"),
+      str("intent", "script intent JSON", "path"),
+      str("registry", "registry file to upsert into", "path"),
+      str("approver", "approver identity", "id"),
+      str("pattern-id", "entry id (default pattern_<script_hash[:12]>)", "id"),
+      str("ttl", "time to live, a Go duration (default 168h)", "duration"),
+      str("scope", "scope entries, comma-separated", "csv"),
+      keyMode,
+      ...privateKeyFlags,
+    ],
+    load: () => import("./commands/approve_script.ts"),
+  },
+  {
+    path: ["list-scripts"],
+    summary: "list approved-script registry entries",
+    synopsis: "gait list-scripts --registry <path> [--json]",
+    flags: [str("registry", "registry file", "path")],
+    load: () => import("./commands/list_scripts.ts"),
   },
 ];

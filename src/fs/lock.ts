@@ -117,7 +117,9 @@ export async function withFileLock<T>(
     if (Date.now() >= deadline) {
       throw new GaitError(
         "state_contention",
-        `${options.label ?? "state"} lock timeout: ${lockPath} is held by another process (retry, or remove it if no gait process is running)`,
+        `${
+          options.label ?? "state"
+        } lock timeout: ${lockPath} is held by another process (retry, or remove it if no gait process is running)`,
         { hint: "retry; another gait process holds the state lock" },
       );
     }

@@ -498,7 +498,10 @@ export async function verifyDelegationChain(
     [];
   for (const source of options.tokens) {
     try {
-      parsed.push({ token: normalizeDelegationToken(source.value, source.path), raw: source.value });
+      parsed.push({
+        token: normalizeDelegationToken(source.value, source.path),
+        raw: source.value,
+      });
     } catch (error) {
       if (!(error instanceof DelegationTokenInvalid)) throw error;
       parsed.push({ token: null, raw: source.value });
@@ -689,7 +692,9 @@ export interface DelegationStepOptions {
  * await runGateEval(policy, intent, { ...options, hooks: { delegation: delegationStep({ tokens, producerVersion }) } });
  * ```
  */
-export function delegationStep(options: DelegationStepOptions): (state: GateEvalState) => Promise<void> {
+export function delegationStep(
+  options: DelegationStepOptions,
+): (state: GateEvalState) => Promise<void> {
   return async (state) => {
     const seen = new Set<string>();
     const sources: DelegationTokenSource[] = [];

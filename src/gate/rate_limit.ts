@@ -19,7 +19,7 @@ import { compareUtf8, goJson } from "../core/go_json.ts";
 import { isJsonObject } from "../core/json_value.ts";
 import { parseStrictJsonBytes } from "../core/strict_json.ts";
 import { toUtcTimestamp } from "../core/timestamp.ts";
-import { readFileLimited, writeFileAtomic } from "../fs/atomic.ts";
+import { dirname, ensureDir, readFileLimited, writeFileAtomic } from "../fs/atomic.ts";
 import { withFileLock } from "../fs/lock.ts";
 import type { GateEvalState } from "./eval_pipeline.ts";
 import type { NormalizedIntent } from "./intent_types.ts";
@@ -187,7 +187,7 @@ export function checkRateLimit(
   const key = rateLimitKey(policy, request.toolName, request.identity, bucket);
   const windowPrefix = `${policy.window}|`;
   for (let i = counters.length - 1; i >= 0; i--) {
-    const k = counters[i].key;
+    const k = counters[i]?.key ?? "";
     if (k.startsWith(windowPrefix) && k.split("|")[2] !== bucket) counters.splice(i, 1);
   }
   let counter = counters.find((c) => c.key === key);
@@ -225,6 +225,7 @@ export async function enforceRateLimits(
   now: string,
 ): Promise<RateLimitDecision[]> {
   if (requests.length === 0) return [];
+  await ensureDir(dirname(path));
   return await withFileLock(`${path}.lock`, {
     record: {
       schema_id: RATE_LIMIT_LOCK_SCHEMA_ID,
@@ -295,7 +296,7 @@ export async function applyRateLimits(state: GateEvalState, path: string): Promi
     state.clock.now(),
   );
   decisions.forEach((d, i) => {
-    const kind = requests[i].kind;
+    const kind = requests[i]?.kind ?? "rate_limit";
     state.output[`${kind}_scope`] = d.scope;
     state.output[`${kind}_key`] = d.key;
     state.output[`${kind}_used`] = d.used;

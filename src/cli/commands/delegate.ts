@@ -93,13 +93,19 @@ export async function runVerify(ctx: CommandContext): Promise<CommandOutput> {
   if (path === "") throw new GaitError("invalid_input", "--token is required");
   const source = await readDelegationTokenFile(path);
   const key = await resolveVerifyKey(ctx);
-  const result = await verifyDelegationToken(source.value, key.verifier, {
-    delegator: ctx.str("delegator"),
-    delegate: ctx.str("delegate"),
-    requiredScope: csv(ctx.str("scope")),
-    intentDigest: ctx.str("intent-digest"),
-    policyDigest: ctx.str("policy-digest"),
-  }, ctx.clock.now(), path);
+  const result = await verifyDelegationToken(
+    source.value,
+    key.verifier,
+    {
+      delegator: ctx.str("delegator"),
+      delegate: ctx.str("delegate"),
+      requiredScope: csv(ctx.str("scope")),
+      intentDigest: ctx.str("intent-digest"),
+      policyDigest: ctx.str("policy-digest"),
+    },
+    ctx.clock.now(),
+    path,
+  );
   const token = result.token;
   const base: Record<string, unknown> = {
     token_path: path,

@@ -18,10 +18,19 @@ import {
   readPolicyFile,
   runGateEval,
 } from "../../gate/eval_pipeline.ts";
+import { delegationStep } from "../../gate/delegation.ts";
+import {
+  assertRunPermission,
+  brokerStep,
+  type BrokerStepOptions,
+  checkBrokerCommand,
+  parseBrokerKind,
+} from "../../gate/broker.ts";
 import { DEFAULT_PROJECT_CONFIG_PATH, loadProjectConfig } from "../../gate/project_config.ts";
 import type { CommandContext, CommandOutput } from "../command.ts";
 import { resolveSigningKeys, resolveVerifyKey, SIGNING_POLICY } from "../key_flags.ts";
 import { gaitVersion } from "../build_info.ts";
+import { gateGuards } from "./_gate_guards.ts";
 
 function pick(ctx: CommandContext, flag: string, fallback: string): string {
   const v = ctx.str(flag).trim();
@@ -99,6 +108,28 @@ export async function run(ctx: CommandContext): Promise<CommandOutput> {
     : undefined;
 
   const keyCtx = { str: (name: string) => ctx.str(name), env: (name: string) => ctx.env(name) };
+  // Runtime guards (kill switch, Wrkr, approved scripts, rate limits; spec 02 §6).
+  const guards = gateGuards(ctx, gate, {
+    profile,
+    evaluationTime,
+    contextEnvelope,
+    producerVersion: gaitVersion(),
+  });
+  const broker: BrokerStepOptions = {
+    kind: parseBrokerKind(pick(ctx, "credential-broker", gate.credential_broker)),
+    envPrefix: pick(ctx, "credential-env-prefix", gate.credential_env_prefix),
+    reference: pick(ctx, "credential-ref", gate.credential_ref),
+    scopes: ctx.str("credential-scopes").trim() !== ""
+      ? csv(ctx.str("credential-scopes"))
+      : gate.credential_scopes,
+    command: pick(ctx, "credential-command", gate.credential_command),
+    commandArgs: ctx.str("credential-command-args").trim() !== ""
+      ? csv(ctx.str("credential-command-args"))
+      : gate.credential_command_args,
+    evidenceOut: pick(ctx, "credential-evidence-out", gate.credential_evidence_path),
+    env: (name) => ctx.env(name),
+    producerVersion: gaitVersion(),
+  };
   const result = await runGateEval(policy, rawIntent, {
     profile,
     simulate: ctx.bool("simulate"),
@@ -129,7 +160,37 @@ export async function run(ctx: CommandContext): Promise<CommandOutput> {
     approvalTokenRef: ctx.str("approval-token-ref"),
     approvalAuditOut: ctx.str("approval-audit-out"),
     traceOut: pick(ctx, "trace-out", gate.trace_path) || undefined,
+    hooks: {
+      ...guards.hooks,
+      // Delegation (spec 02 §5.4): key fallback delegation flags → approval flags → trace key.
+      delegation: delegationStep({
+        tokens: [ctx.str("delegation-token"), ...csv(ctx.str("delegation-token-chain"))],
+        auditOut: ctx.str("delegation-audit-out"),
+        producerVersion: gaitVersion(),
+        verifyKey: async () =>
+          (await resolveVerifyKey(keyCtx, { prefix: "delegation-" })).verifier ??
+            (await resolveVerifyKey(keyCtx, {
+              prefix: "approval-",
+              fallback: {
+                publicKeyPath: gate.approval_public_key,
+                publicKeyEnv: gate.approval_public_key_env,
+                privateKeyPath: gate.approval_private_key,
+                privateKeyEnv: gate.approval_private_key_env,
+              },
+            })).verifier,
+      }),
+      // Credential broker (spec 02 §6.5; step 8 resolution, step 15 issue and checks).
+      brokerEnabled: () => {
+        if (broker.kind === "command") {
+          checkBrokerCommand(broker.command ?? "", broker.env);
+          assertRunPermission((broker.command ?? "").trim());
+        }
+        return Promise.resolve(broker.kind !== "off");
+      },
+      broker: brokerStep(broker),
+    },
   });
+  await guards.finish(result);
   if (ctx.bool("explain") && ctx.json) {
     return { exitCode: result.exitCode, json: result.explain, text: "" };
   }
