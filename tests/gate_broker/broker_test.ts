@@ -147,7 +147,7 @@ Deno.test("broker: every receipt check code", () => {
   assert.deepEqual(codes({ access_type: "static" }, "    block_standing_credentials: true\n"), [
     "standing_credential_disallowed",
   ]);
-  assert.deepEqual(codes({}, "    allowed_credential_sources: [vault]\n"), [
+  assert.deepEqual(codes({}, "    allowed_credential_sources: [vault_dynamic]\n"), [
     "credential_source_disallowed",
   ]);
   assert.deepEqual(codes({}, "    allowed_credential_issuers: [vault]\n"), [

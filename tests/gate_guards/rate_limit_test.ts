@@ -180,7 +180,7 @@ Deno.test("§6.1 gate eval: allow within the limit reports rate_limit_* fields; 
     assert.equal(third.code, 3);
     const j3 = third.json();
     assert.equal(j3.verdict, "block");
-    assert.deepEqual(j3.reason_codes, ["rate_limit_exceeded"]);
+    assert.deepEqual(j3.reason_codes, ["matched_rule_limited", "rate_limit_exceeded"]);
     assert.deepEqual(j3.violations, ["rate_limit_exceeded"]);
     const state = JSON.parse(Deno.readTextFileSync(`${dir}/.gait-out/gate_rate_limits.json`));
     assert.equal(state.counters[0].count, 2, "denied calls do not increment");
