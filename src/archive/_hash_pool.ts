@@ -19,7 +19,7 @@
 import type { Worker as NodeWorker } from "node:worker_threads";
 import { GaitError } from "../core/errors.ts";
 import type { HashReply, HashRequest } from "./_hash_worker.ts";
-import { yieldToEventLoop } from "./_yield.ts";
+import { loadNodeYield, yieldToEventLoop } from "./_yield.ts";
 
 /**
  * Entries smaller than this stay on the main thread: the round trip (and, the
@@ -52,7 +52,7 @@ class PoolWorker {
   }
 
   async #spawn(): Promise<NodeWorker> {
-    const { Worker } = await import("node:worker_threads");
+    const [{ Worker }] = await Promise.all([import("node:worker_threads"), loadNodeYield()]);
     const worker = new Worker(workerModule);
     worker.unref();
     worker.on("message", (reply: HashReply) => {

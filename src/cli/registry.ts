@@ -10,6 +10,7 @@ import type { FlagSpec } from "./flags.ts";
 import { CAPTURE_COMMAND, REGRESS_COMMANDS, RUN_REPLAY_DIFF_COMMANDS } from "./registry_regress.ts";
 import { GUARD_COMMANDS, GUARD_GROUPS, VERIFY_CHAIN_COMMAND } from "./registry_guard.ts";
 import { GATE_COMMANDS, GATE_GROUPS, GATE_LEAF_EXPLAIN } from "./registry_gate.ts";
+import { loadCommand } from "./_load_command.ts";
 
 /** The root `--explain` sentence. */
 export const ROOT_EXPLAIN =
@@ -113,7 +114,7 @@ export const COMMANDS: CommandDef[] = [
     description:
       "Writes ./gait-out/runpack_run_demo.zip from fixed inputs (no network, no keys) and verifies it.\nWith --policy: writes a high-risk demo policy and a delete intent, and shows the gate blocking it.",
     flags: [{ name: "policy", kind: "bool", usage: "run the policy-gate demo instead" }],
-    load: () => import("./commands/demo.ts"),
+    load: () => loadCommand("demo.ts"),
   },
   {
     path: ["doctor"],
@@ -154,7 +155,7 @@ export const COMMANDS: CommandDef[] = [
       { name: "summary", kind: "bool", usage: "print the summary and only the non-passing checks" },
     ],
     reorder: false,
-    load: () => import("./commands/doctor.ts"),
+    load: () => loadCommand("doctor.ts"),
   },
   {
     path: ["verify"],
@@ -164,7 +165,7 @@ export const COMMANDS: CommandDef[] = [
       "Checks every declared file hash, the manifest digest, and signatures. A run id is looked up at\n./gait-out/runpack_<id>.zip, then ~/.gait/runpacks/runpack_<id>.zip.",
     flags: verifyFlags,
     maxPositionals: 1,
-    load: () => import("./commands/verify.ts"),
+    load: () => loadCommand("verify.ts"),
   },
   {
     path: ["run", "record"],
@@ -217,7 +218,7 @@ export const COMMANDS: CommandDef[] = [
       },
     ],
     maxPositionals: 1,
-    load: () => import("./commands/run_record.ts"),
+    load: () => loadCommand("run_record.ts"),
   },
   {
     path: ["run", "inspect"],
@@ -231,7 +232,7 @@ export const COMMANDS: CommandDef[] = [
       placeholder: "run_id|path",
     }],
     maxPositionals: 1,
-    load: () => import("./commands/run_inspect.ts"),
+    load: () => loadCommand("run_inspect.ts"),
   },
   ...RUN_REPLAY_DIFF_COMMANDS,
   {
@@ -255,7 +256,7 @@ export const COMMANDS: CommandDef[] = [
       },
       { name: "force", kind: "bool", usage: "overwrite existing key files" },
     ],
-    load: () => import("./commands/keys.ts").then((m) => ({ run: m.runInit })),
+    load: () => loadCommand("keys.ts", "runInit"),
   },
   {
     path: ["keys", "rotate"],
@@ -277,7 +278,7 @@ export const COMMANDS: CommandDef[] = [
         placeholder: "name",
       },
     ],
-    load: () => import("./commands/keys.ts").then((m) => ({ run: m.runRotate })),
+    load: () => loadCommand("keys.ts", "runRotate"),
   },
   {
     path: ["keys", "verify"],
@@ -285,7 +286,7 @@ export const COMMANDS: CommandDef[] = [
     synopsis:
       "gait keys verify (--private-key <path> | --private-key-env <VAR>) [--public-key <path> | --public-key-env <VAR>] [--json]",
     flags: [...privateKeyFlags, ...publicKeyFlags],
-    load: () => import("./commands/keys.ts").then((m) => ({ run: m.runVerify })),
+    load: () => loadCommand("keys.ts", "runVerify"),
   },
   {
     path: ["pack", "build"],
@@ -331,7 +332,7 @@ export const COMMANDS: CommandDef[] = [
       ...privateKeyFlags,
       ...publicKeyFlags,
     ],
-    load: () => import("./commands/pack_build.ts"),
+    load: () => loadCommand("pack_build.ts"),
   },
   {
     path: ["pack", "verify"],
@@ -341,7 +342,7 @@ export const COMMANDS: CommandDef[] = [
       "Checks the manifest strictly, pack_id, every declared hash, undeclared entries, the proof-record\nchain, the payload contract and signatures. Legacy runpacks and guard evidence packs are verified\nby their own rules (legacy_type runpack or guard).",
     flags: verifyFlags,
     maxPositionals: 1,
-    load: () => import("./commands/pack_verify.ts"),
+    load: () => loadCommand("pack_verify.ts"),
   },
   {
     path: ["pack", "inspect"],
@@ -349,7 +350,7 @@ export const COMMANDS: CommandDef[] = [
     synopsis: "gait pack inspect <pack.zip> [--json]",
     flags: [],
     maxPositionals: 1,
-    load: () => import("./commands/pack_inspect.ts"),
+    load: () => loadCommand("pack_inspect.ts"),
   },
   {
     path: ["pack", "diff"],
@@ -362,7 +363,7 @@ export const COMMANDS: CommandDef[] = [
       placeholder: "path",
     }],
     maxPositionals: 2,
-    load: () => import("./commands/pack_diff.ts"),
+    load: () => loadCommand("pack_diff.ts"),
   },
   {
     path: ["pack", "export"],
@@ -399,7 +400,7 @@ export const COMMANDS: CommandDef[] = [
       },
     ],
     maxPositionals: 1,
-    load: () => import("./commands/pack_export.ts"),
+    load: () => loadCommand("pack_export.ts"),
   },
   {
     path: ["migrate"],
@@ -421,7 +422,7 @@ export const COMMANDS: CommandDef[] = [
       },
     ],
     maxPositionals: 1,
-    load: () => import("./commands/migrate.ts"),
+    load: () => loadCommand("migrate.ts"),
   },
   CAPTURE_COMMAND,
   ...REGRESS_COMMANDS,

@@ -8,6 +8,7 @@
 
 import type { CommandDef, GroupDef } from "./command.ts";
 import type { FlagSpec } from "./flags.ts";
+import { loadCommand } from "./_load_command.ts";
 
 function str(name: string, usage: string, placeholder: string): FlagSpec {
   return { name, kind: "string", usage, placeholder };
@@ -181,7 +182,7 @@ export const GATE_COMMANDS: CommandDef[] = [
       str("config", "project defaults file (default .gait/config.yaml)", "path"),
       { name: "no-config", kind: "bool", usage: "ignore the project defaults file" },
     ],
-    load: () => import("./commands/gate_eval.ts"),
+    load: () => loadCommand("gate_eval.ts"),
   },
   {
     path: ["trace", "verify"],
@@ -191,7 +192,7 @@ export const GATE_COMMANDS: CommandDef[] = [
     description: "A key is required. Exit 0 when the signature verifies, 2 when it does not.",
     flags: [str("path", "trace file", "path"), ...publicKeyFlags, ...privateKeyFlags],
     maxPositionals: 1,
-    load: () => import("./commands/trace_verify.ts"),
+    load: () => loadCommand("trace_verify.ts"),
   },
   {
     path: ["approve"],
@@ -214,7 +215,7 @@ export const GATE_COMMANDS: CommandDef[] = [
       keyMode,
       ...privateKeyFlags,
     ],
-    load: () => import("./commands/approve.ts"),
+    load: () => loadCommand("approve.ts"),
   },
   // Delegation (spec 02 §5.4).
   {
@@ -236,7 +237,7 @@ export const GATE_COMMANDS: CommandDef[] = [
       keyMode,
       ...privateKeyFlags,
     ],
-    load: () => import("./commands/delegate.ts").then((m) => ({ run: m.runMint })),
+    load: () => loadCommand("delegate.ts", "runMint"),
   },
   {
     path: ["delegate", "verify"],
@@ -255,7 +256,7 @@ export const GATE_COMMANDS: CommandDef[] = [
       str("intent-digest", "expected intent_digest (checked when the token carries one)", "hex"),
       str("policy-digest", "expected policy_digest (checked when the token carries one)", "hex"),
     ],
-    load: () => import("./commands/delegate.ts").then((m) => ({ run: m.runVerify })),
+    load: () => loadCommand("delegate.ts", "runVerify"),
   },
   {
     path: ["policy", "init"],
@@ -267,7 +268,7 @@ export const GATE_COMMANDS: CommandDef[] = [
       { name: "force", kind: "bool", usage: "overwrite an existing file" },
     ],
     maxPositionals: 1,
-    load: () => import("./commands/policy.ts").then((m) => ({ run: m.runInit })),
+    load: () => loadCommand("policy.ts", "runInit"),
   },
   {
     path: ["policy", "validate"],
@@ -275,7 +276,7 @@ export const GATE_COMMANDS: CommandDef[] = [
     synopsis: "gait policy validate <policy.yaml> [--json]",
     flags: [],
     maxPositionals: 1,
-    load: () => import("./commands/policy.ts").then((m) => ({ run: m.runValidate })),
+    load: () => loadCommand("policy.ts", "runValidate"),
   },
   {
     path: ["policy", "fmt"],
@@ -284,7 +285,7 @@ export const GATE_COMMANDS: CommandDef[] = [
     description: "Formatting keeps the policy_digest and is idempotent. Comments are not kept.",
     flags: [{ name: "write", kind: "bool", usage: "rewrite the file in place" }],
     maxPositionals: 1,
-    load: () => import("./commands/policy.ts").then((m) => ({ run: m.runFmt })),
+    load: () => loadCommand("policy.ts", "runFmt"),
   },
   {
     path: ["policy", "test"],
@@ -293,7 +294,7 @@ export const GATE_COMMANDS: CommandDef[] = [
     description: "Exit codes: 0 allow or dry_run, 3 block, 4 require_approval.",
     flags: [],
     maxPositionals: 2,
-    load: () => import("./commands/policy.ts").then((m) => ({ run: m.runTest })),
+    load: () => loadCommand("policy.ts", "runTest"),
   },
   {
     path: ["policy", "simulate"],
@@ -305,7 +306,7 @@ export const GATE_COMMANDS: CommandDef[] = [
       str("baseline", "baseline policy", "path"),
       str("fixtures", "intent JSON files or directories, comma-separated", "csv"),
     ],
-    load: () => import("./commands/policy.ts").then((m) => ({ run: m.runSimulate })),
+    load: () => loadCommand("policy.ts", "runSimulate"),
   },
   // Kill switch and approved scripts (spec 02 §6.2, §6.7).
   {
@@ -330,21 +331,21 @@ export const GATE_COMMANDS: CommandDef[] = [
       str("actor", "who added it", "id"),
       str("expires-at", "RFC 3339 expiry (default: never)", "time"),
     ],
-    load: () => import("./commands/kill_switch.ts").then((m) => ({ run: m.runAdd })),
+    load: () => loadCommand("kill_switch.ts", "runAdd"),
   },
   {
     path: ["kill-switch", "list"],
     summary: "list kill-switch entries",
     synopsis: "gait kill-switch list [--state <path>] [--json]",
     flags: [killSwitchStateFlag],
-    load: () => import("./commands/kill_switch.ts").then((m) => ({ run: m.runList })),
+    load: () => loadCommand("kill_switch.ts", "runList"),
   },
   {
     path: ["kill-switch", "disable"],
     summary: "disable a kill-switch entry",
     synopsis: "gait kill-switch disable --entry-id <id> [--state <path>] [--json]",
     flags: [killSwitchStateFlag, str("entry-id", "entry to disable", "id")],
-    load: () => import("./commands/kill_switch.ts").then((m) => ({ run: m.runDisable })),
+    load: () => loadCommand("kill_switch.ts", "runDisable"),
   },
   {
     path: ["kill-switch", "expire"],
@@ -356,7 +357,7 @@ export const GATE_COMMANDS: CommandDef[] = [
       str("entry-id", "entry to expire", "id"),
       str("expires-at", "RFC 3339 expiry (default: now)", "time"),
     ],
-    load: () => import("./commands/kill_switch.ts").then((m) => ({ run: m.runExpire })),
+    load: () => loadCommand("kill_switch.ts", "runExpire"),
   },
   {
     path: ["approve-script"],
@@ -376,13 +377,13 @@ export const GATE_COMMANDS: CommandDef[] = [
       keyMode,
       ...privateKeyFlags,
     ],
-    load: () => import("./commands/approve_script.ts"),
+    load: () => loadCommand("approve_script.ts"),
   },
   {
     path: ["list-scripts"],
     summary: "list approved-script registry entries",
     synopsis: "gait list-scripts --registry <path> [--json]",
     flags: [str("registry", "registry file", "path")],
-    load: () => import("./commands/list_scripts.ts"),
+    load: () => loadCommand("list_scripts.ts"),
   },
 ];

@@ -7,6 +7,7 @@
 
 import type { CommandDef, GroupDef } from "./command.ts";
 import type { FlagSpec } from "./flags.ts";
+import { loadCommand } from "./_load_command.ts";
 
 const privateKeyFlags: FlagSpec[] = [
   {
@@ -110,7 +111,7 @@ export const VERIFY_CHAIN_COMMAND: CommandDef = {
     { name: "pack", kind: "string", usage: "evidence pack to verify", placeholder: "path" },
     ...verifyFlags,
   ],
-  load: () => import("./commands/verify_chain.ts"),
+  load: () => loadCommand("verify_chain.ts"),
 };
 
 /** The `guard …` and `incident pack` commands. */
@@ -163,7 +164,7 @@ export const GUARD_COMMANDS: CommandDef[] = [
       },
       ...privateKeyFlags,
     ],
-    load: () => import("./commands/guard_pack.ts"),
+    load: () => loadCommand("guard_pack.ts"),
   },
   {
     path: ["guard", "verify"],
@@ -173,7 +174,7 @@ export const GUARD_COMMANDS: CommandDef[] = [
       "Checks duplicate entries, every declared file hash, the pack_id, undeclared entries and signatures.",
     flags: verifyFlags,
     maxPositionals: 1,
-    load: () => import("./commands/guard_verify.ts"),
+    load: () => loadCommand("guard_verify.ts"),
   },
   {
     path: ["guard", "retain"],
@@ -212,7 +213,7 @@ export const GUARD_COMMANDS: CommandDef[] = [
         placeholder: "path",
       },
     ],
-    load: () => import("./commands/guard_retain.ts"),
+    load: () => loadCommand("guard_retain.ts"),
   },
   {
     path: ["guard", "encrypt"],
@@ -229,7 +230,7 @@ export const GUARD_COMMANDS: CommandDef[] = [
       },
       ...encryptionKeyFlags,
     ],
-    load: () => import("./commands/guard_crypto.ts").then((m) => ({ run: m.runEncrypt })),
+    load: () => loadCommand("guard_crypto.ts", "runEncrypt"),
   },
   {
     path: ["guard", "decrypt"],
@@ -246,7 +247,7 @@ export const GUARD_COMMANDS: CommandDef[] = [
       },
       ...encryptionKeyFlags,
     ],
-    load: () => import("./commands/guard_crypto.ts").then((m) => ({ run: m.runDecrypt })),
+    load: () => loadCommand("guard_crypto.ts", "runDecrypt"),
   },
   {
     path: ["incident", "pack"],
@@ -274,6 +275,6 @@ export const GUARD_COMMANDS: CommandDef[] = [
       },
       ...packOutputFlags,
     ],
-    load: () => import("./commands/incident.ts"),
+    load: () => loadCommand("incident.ts"),
   },
 ];

@@ -7,6 +7,7 @@
 
 import type { CommandDef } from "./command.ts";
 import type { FlagSpec } from "./flags.ts";
+import { loadCommand } from "./_load_command.ts";
 
 const fromRunpack: FlagSpec = {
   name: "from",
@@ -49,7 +50,7 @@ export const RUN_REPLAY_DIFF_COMMANDS: CommandDef[] = [
       },
     ],
     maxPositionals: 1,
-    load: () => import("./commands/run_replay.ts"),
+    load: () => loadCommand("run_replay.ts"),
   },
   {
     path: ["run", "diff"],
@@ -75,7 +76,7 @@ export const RUN_REPLAY_DIFF_COMMANDS: CommandDef[] = [
       },
     ],
     maxPositionals: 2,
-    load: () => import("./commands/run_diff.ts"),
+    load: () => loadCommand("run_diff.ts"),
   },
   {
     path: ["run", "receipt"],
@@ -84,7 +85,7 @@ export const RUN_REPLAY_DIFF_COMMANDS: CommandDef[] = [
       "gait run receipt --from <run_id|path> [--json]\n       gait run receipt <run_id|path> [--json]",
     flags: [fromRunpack],
     maxPositionals: 1,
-    load: () => import("./commands/run_receipt.ts"),
+    load: () => loadCommand("run_receipt.ts"),
   },
   {
     path: ["run", "reduce"],
@@ -114,7 +115,7 @@ export const RUN_REPLAY_DIFF_COMMANDS: CommandDef[] = [
       },
     ],
     maxPositionals: 1,
-    load: () => import("./commands/run_reduce.ts"),
+    load: () => loadCommand("run_reduce.ts"),
   },
 ];
 
@@ -148,7 +149,7 @@ export const CAPTURE_COMMAND: CommandDef = {
     { name: "save-as", kind: "string", usage: "deprecated: use --out", placeholder: "path" },
   ],
   maxPositionals: 1,
-  load: () => import("./commands/capture.ts"),
+  load: () => loadCommand("capture.ts"),
 };
 
 const initFlags: FlagSpec[] = [
@@ -206,8 +207,6 @@ const runFlags: FlagSpec[] = [
   },
 ];
 
-const regressLoad = () => import("./commands/regress.ts");
-
 /** `regress init|add|bootstrap|run` (not reordered: a positional ends the flags). */
 export const REGRESS_COMMANDS: CommandDef[] = [
   {
@@ -216,7 +215,7 @@ export const REGRESS_COMMANDS: CommandDef[] = [
     synopsis: "gait regress init --from <run_id|path|session_chain.json> [--name N] [--json]",
     flags: initFlags,
     reorder: false,
-    load: () => regressLoad().then((m) => ({ run: m.runInit })),
+    load: () => loadCommand("regress.ts", "runInit"),
   },
   {
     path: ["regress", "add"],
@@ -225,7 +224,7 @@ export const REGRESS_COMMANDS: CommandDef[] = [
       "gait regress add --from <capture.json|run_id|path|session_chain.json> [--name N] [--json]",
     flags: initFlags,
     reorder: false,
-    load: () => regressLoad().then((m) => ({ run: m.runAdd })),
+    load: () => loadCommand("regress.ts", "runAdd"),
   },
   {
     path: ["regress", "bootstrap"],
@@ -233,7 +232,7 @@ export const REGRESS_COMMANDS: CommandDef[] = [
     synopsis: "gait regress bootstrap --from <run_id|path> [init flags] [run flags] [--json]",
     flags: [...initFlags, ...runFlags],
     reorder: false,
-    load: () => regressLoad().then((m) => ({ run: m.runBootstrap })),
+    load: () => loadCommand("regress.ts", "runBootstrap"),
   },
   {
     path: ["regress", "run"],
@@ -245,6 +244,6 @@ export const REGRESS_COMMANDS: CommandDef[] = [
       "context_conformance (when requested or declared). Exit 0 when all pass, 5 when any fails.",
     flags: runFlags,
     reorder: false,
-    load: () => regressLoad().then((m) => ({ run: m.runRun })),
+    load: () => loadCommand("regress.ts", "runRun"),
   },
 ];

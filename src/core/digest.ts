@@ -10,7 +10,7 @@
  * @module
  */
 
-import { sha256 as jsSha256 } from "@noble/hashes/sha2";
+import { Sha256, sha256 as jsSha256 } from "./_sha256.ts";
 import { canonicalJson } from "./canonical_json.ts";
 
 const encoder = new TextEncoder();
@@ -129,7 +129,7 @@ export function createSha256(): StreamingDigest {
       hex: () => bytesToHex(new Uint8Array(hash.digest())),
     };
   }
-  const hash = jsSha256.create();
+  const hash = new Sha256();
   return {
     update: (chunk) => void hash.update(chunk),
     hex: () => bytesToHex(hash.digest()),

@@ -13,6 +13,7 @@ import { verifyRunpackFile } from "../../runpack/verify.ts";
 import { writeRunpack } from "../../runpack/write.ts";
 import type { CommandContext, CommandOutput } from "../command.ts";
 import { gaitVersion } from "../build_info.ts";
+import { loadCommand } from "../_load_command.ts";
 
 const BUNDLE = "./gait-out/runpack_run_demo.zip";
 const NEXT_COMMANDS = [
@@ -25,7 +26,7 @@ const METRICS_OPT_IN = "export GAIT_ADOPTION_LOG=./gait-out/adoption.jsonl";
 
 /** Runs the standard demo. */
 export async function run(ctx: CommandContext): Promise<CommandOutput> {
-  if (ctx.bool("policy")) return await (await import("./demo_policy.ts")).run(ctx);
+  if (ctx.bool("policy")) return await (await loadCommand("demo_policy.ts")).run(ctx);
   const started = performance.now();
   const content = normalizeRunpack(demoRunpackDraft(gaitVersion()));
   const built = await writeRunpack(BUNDLE, content);
