@@ -62,7 +62,7 @@ async function bombRunpack(declaredBytes: number): Promise<Uint8Array> {
 Deno.test({
   name:
     "verify: a runpack entry that declares 1 MiB but inflates to 1 GiB → exit 2, bounded memory",
-  // Skips only outside CI; .ci/run installs GNU time when it is missing.
+  // Skips only outside CI; scripts/test-deps.sh installs GNU time when it is missing.
   ignore: Deno.env.get("CI") !== "true" && !(() => {
     try {
       return Deno.statSync(TIME).isFile;

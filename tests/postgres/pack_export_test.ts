@@ -5,7 +5,7 @@
  * the exported SQL twice, and queries the index.
  *
  * In CI (CI=true) a missing PostgreSQL is a failure; elsewhere the test is
- * skipped with a loud message. `.ci/run` installs the Debian `postgresql`
+ * skipped with a loud message. scripts/test-deps.sh installs the Debian `postgresql`
  * package.
  */
 import { deepStrictEqual as eq, ok } from "node:assert/strict";
@@ -37,14 +37,23 @@ if (BIN === null && !CI) {
   console.error(
     "\n!!! tests/postgres: PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin;" +
       " SKIPPING the real-database export test. Install the Debian package `postgresql`" +
-      " (as .ci/run does) to run it. !!!\n",
+      " (scripts/test-deps.sh does when run as root) to run it. !!!\n",
   );
 }
 
 const decoder = new TextDecoder();
 
+/** runuser lives in sbin, which a CI job's PATH may not include: find it by path. */
+const RUNUSER = ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"].find((p) => {
+  try {
+    return Deno.statSync(p).isFile;
+  } catch {
+    return false;
+  }
+}) ?? "runuser";
+
 async function run(cmd: string, args: string[], asUser?: string): Promise<string> {
-  const [program, argv] = asUser ? ["runuser", ["-u", asUser, "--", cmd, ...args]] : [cmd, args];
+  const [program, argv] = asUser ? [RUNUSER, ["-u", asUser, "--", cmd, ...args]] : [cmd, args];
   const out = await new Deno.Command(program, { args: argv, stdout: "piped", stderr: "piped" })
     .output();
   const stdout = decoder.decode(out.stdout);
@@ -147,7 +156,7 @@ Deno.test({
   async fn() {
     if (BIN === null) {
       throw new Error(
-        "CI=true but PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); .ci/run must install it",
+        "CI=true but PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); scripts/test-deps.sh must install it",
       );
     }
     await withTempDir(async (work) => {
