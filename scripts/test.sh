@@ -32,7 +32,7 @@ static_check() {
   fi
 }
 
-static_check "deno fmt --check" "$deno" fmt --check "${targets[@]}"
+static_check "deno fmt --check" "$deno" fmt --check
 static_check "deno lint" "$deno" lint "${targets[@]}"
 static_check "deno check" "$deno" check "${targets[@]}"
 
