@@ -12,7 +12,13 @@ import { GaitError } from "../core/errors.ts";
 import { compareUtf8 } from "../core/go_json.ts";
 import { isJsonObject, type JsonObject } from "../core/json_value.ts";
 import { parseStrictJsonBytes } from "../core/strict_json.ts";
-import type { HashMismatch, SignatureChecker, SignatureStatus } from "../runpack/verify.ts";
+import type { HashMismatch } from "../runpack/verify.ts";
+import {
+  checkManifestSignatures,
+  type SignatureChecker,
+  type SignatureStatus,
+  signatureStatusPasses,
+} from "../runpack/signatures.ts";
 import { computeGuardSignableDigest, computePackId, guardManifestFromJson } from "./manifest.ts";
 import {
   GUARD_SCHEMA_VERSION,
@@ -135,31 +141,18 @@ export async function verifyGuardPackArchive(
     );
   }
 
-  const signatures = Array.isArray(raw.signatures) ? raw.signatures : [];
-  const signatureErrors: string[] = [];
-  let status: SignatureStatus;
-  let valid = 0;
-  if (signatures.length === 0) {
-    status = "missing";
-    if (options.requireSignature) signatureErrors.push("pack manifest has no signatures");
-  } else if (!options.checkSignature) {
-    status = "skipped";
-    signatureErrors.push("public key not configured");
-  } else {
-    const digest = computeGuardSignableDigest(raw);
-    for (const signature of signatures) {
-      const error = await options.checkSignature(signature, digest);
-      if (error === null) valid++;
-      else signatureErrors.push(error);
-    }
-    status = valid > 0 ? "verified" : "failed";
-  }
+  const sig = await checkManifestSignatures(
+    Array.isArray(raw.signatures) ? raw.signatures : [],
+    () => computeGuardSignableDigest(raw),
+    { ...options, missingMessage: "pack manifest has no signatures" },
+  );
+  const signatureErrors = sig.errors;
 
   missing.sort(compareUtf8);
   mismatches.sort((a, b) => compareUtf8(a.path, b.path));
   integrity.sort(compareUtf8);
   signatureErrors.sort(compareUtf8);
-  const signatureOk = options.requireSignature ? status === "verified" : status !== "failed";
+  const signatureOk = signatureStatusPasses(sig.status, options.requireSignature ?? false);
   return {
     ok: missing.length === 0 && mismatches.length === 0 && undeclared.length === 0 &&
       integrity.length === 0 && signatureOk,
@@ -170,10 +163,10 @@ export async function verifyGuardPackArchive(
     hash_mismatches: mismatches,
     undeclared_files: undeclared,
     integrity_errors: integrity,
-    signature_status: status,
+    signature_status: sig.status,
     signature_errors: signatureErrors,
-    signatures_total: signatures.length,
-    signatures_valid: valid,
+    signatures_total: sig.total,
+    signatures_valid: sig.valid,
     manifest,
   };
 }

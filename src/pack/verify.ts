@@ -16,7 +16,12 @@ import { decodeUtf8Strict, parseStrictJsonBytes } from "../core/strict_json.ts";
 import type { PublicKeyMaterial } from "../crypto/key_material.ts";
 import { verifyDigestSignature } from "../crypto/signature.ts";
 import { verifyRunpackArchive } from "../runpack/verify.ts";
-import type { SignatureChecker, SignatureStatus } from "../runpack/verify.ts";
+import {
+  checkManifestSignatures,
+  type SignatureChecker,
+  type SignatureStatus,
+  signatureStatusPasses,
+} from "../runpack/signatures.ts";
 import {
   MAX_PACK_DOCUMENT_BYTES,
   MAX_PACK_MANIFEST_BYTES,
@@ -239,28 +244,18 @@ export async function verifyPackArchive(
     await checkPayloadContract(archive, manifest);
   }
 
-  const signatures = manifest.signatures ?? [];
-  const signatureErrors: string[] = [];
-  let status: SignatureStatus;
-  let valid = 0;
-  if (signatures.length === 0) {
-    status = "missing";
-    if (options.requireSignature) signatureErrors.push("manifest has no signatures");
-  } else if (!options.verifier) {
-    status = "skipped";
-    signatureErrors.push("public key not configured");
-  } else {
-    const digest = computePackSignedDigest(manifest);
-    for (const signature of signatures) {
-      const check = await verifyDigestSignature(options.verifier, signature, digest);
-      if (check.valid) valid++;
-      else signatureErrors.push(check.reason);
-    }
-    status = valid > 0 ? "verified" : "failed";
-    if (valid === 0 && !signatureErrors.includes("signature verification failed")) {
-      signatureErrors.push("signature verification failed");
-    }
-  }
+  const sig = await checkManifestSignatures(
+    manifest.signatures ?? [],
+    () => computePackSignedDigest(manifest),
+    {
+      requireSignature: options.requireSignature,
+      checkSignature: signatureChecker(options),
+      missingMessage: "manifest has no signatures",
+      reportAllFailed: true,
+    },
+  );
+  let status = sig.status;
+  const signatureErrors = sig.errors;
   if (proofErrors.length > 0) {
     status = "failed";
     signatureErrors.push(...proofErrors);
@@ -270,7 +265,7 @@ export async function verifyPackArchive(
   mismatches.sort((a, b) => compareUtf8(a.path, b.path));
   undeclared.sort(compareUtf8);
   signatureErrors.sort(compareUtf8);
-  const signatureOk = options.requireSignature ? status === "verified" : status !== "failed";
+  const signatureOk = signatureStatusPasses(status, options.requireSignature ?? false);
   return {
     ok: missing.length === 0 && mismatches.length === 0 && undeclared.length === 0 && signatureOk,
     pack_id: manifest.pack_id,
@@ -284,8 +279,8 @@ export async function verifyPackArchive(
     integrity_errors: [],
     signature_status: status,
     signature_errors: signatureErrors,
-    signatures_total: signatures.length,
-    signatures_valid: valid,
+    signatures_total: sig.total,
+    signatures_valid: sig.valid,
     manifest,
   };
 }

@@ -14,6 +14,14 @@ import { isJsonObject, type JsonObject } from "../core/json_value.ts";
 import { parseStrictJsonBytes } from "../core/strict_json.ts";
 import { StructView } from "../core/struct_view.ts";
 import {
+  checkManifestSignatures,
+  type SignatureChecker,
+  type SignatureStatus,
+  signatureStatusPasses,
+} from "./signatures.ts";
+
+export type { SignatureChecker, SignatureStatus } from "./signatures.ts";
+import {
   computeManifestDigest,
   computeManifestSignableDigest,
   manifestFromJson,
@@ -24,12 +32,6 @@ import {
   type RunpackManifest,
   RunpackSchema,
 } from "./types.ts";
-
-/** Checks one signature against a recomputed digest: null when valid, else the error. */
-export type SignatureChecker = (signature: unknown, digestHex: string) => Promise<string | null>;
-
-/** `missing`, `skipped`, `verified` or `failed`. */
-export type SignatureStatus = "missing" | "skipped" | "verified" | "failed";
 
 /** A file whose hash differs from the manifest. */
 export interface HashMismatch {
@@ -205,30 +207,17 @@ export async function verifyRunpackArchive(
     });
   }
 
-  const signatures = Array.isArray(raw.signatures) ? raw.signatures : [];
-  const signatureErrors: string[] = [];
-  let status: SignatureStatus;
-  let valid = 0;
-  if (signatures.length === 0) {
-    status = "missing";
-    if (options.requireSignature) signatureErrors.push("manifest has no signatures");
-  } else if (!options.checkSignature) {
-    status = "skipped";
-    signatureErrors.push("public key not configured");
-  } else {
-    const digest = computeManifestSignableDigest(raw);
-    for (const signature of signatures) {
-      const error = await options.checkSignature(signature, digest);
-      if (error === null) valid++;
-      else signatureErrors.push(error);
-    }
-    status = valid > 0 ? "verified" : "failed";
-  }
+  const sig = await checkManifestSignatures(
+    Array.isArray(raw.signatures) ? raw.signatures : [],
+    () => computeManifestSignableDigest(raw),
+    { ...options, missingMessage: "manifest has no signatures" },
+  );
+  const signatureErrors = sig.errors;
 
   mismatches.sort((a, b) => compareUtf8(a.path, b.path));
   signatureErrors.sort(compareUtf8);
   const missingFiles = [...missing].sort(compareUtf8);
-  const signatureOk = options.requireSignature ? status === "verified" : status !== "failed";
+  const signatureOk = signatureStatusPasses(sig.status, options.requireSignature ?? false);
   return {
     ok: missingFiles.length === 0 && mismatches.length === 0 && undeclared.length === 0 &&
       integrityErrors.length === 0 && signatureOk,
@@ -239,10 +228,10 @@ export async function verifyRunpackArchive(
     hash_mismatches: mismatches,
     undeclared_files: undeclared,
     integrity_errors: integrityErrors,
-    signature_status: status,
+    signature_status: sig.status,
     signature_errors: signatureErrors,
-    signatures_total: signatures.length,
-    signatures_valid: valid,
+    signatures_total: sig.total,
+    signatures_valid: sig.valid,
     manifest,
     raw_manifest: raw,
   };
